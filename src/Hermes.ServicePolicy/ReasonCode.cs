@@ -1,0 +1,72 @@
+namespace Hermes.ServicePolicy;
+
+/// <summary>
+/// Why a decision came out the way it did. The numeric values are part of the public contract: they are used as
+/// logging event ids and metric tags, so a value is never reused or renumbered. <see cref="ReasonCodes.ToCode"/>
+/// gives the stable snake_case name of SPEC.md.
+/// </summary>
+public enum ReasonCode
+{
+    /// <summary>No reason: the decision allowed the message.</summary>
+    None = 0,
+
+    /// <summary><c>feature_disabled</c>: service conversations are switched off (<c>enabled: false</c>).</summary>
+    FeatureDisabled = 1,
+
+    /// <summary><c>unknown_chat</c>: the chat is not a service chat.</summary>
+    UnknownChat = 2,
+
+    /// <summary><c>revoked</c>: the operator revoked the chat.</summary>
+    Revoked = 3,
+
+    /// <summary><c>paused</c>: the operator paused the chat.</summary>
+    Paused = 4,
+
+    /// <summary><c>group_chat</c>: groups are never service chats.</summary>
+    GroupChat = 5,
+
+    /// <summary><c>broadcast_chat</c>: broadcast lists, status and newsletters are never service chats.</summary>
+    BroadcastChat = 6,
+
+    /// <summary><c>invalid_chat</c>: the chat identifier delivered by the transport does not parse.</summary>
+    InvalidChat = 7,
+
+    /// <summary><c>agent_initiated_not_allowed</c>: the agent may not start a service chat on its own.</summary>
+    AgentInitiatedNotAllowed = 8,
+
+    /// <summary><c>daily_new_chat_limit</c>: the rolling 24 h limit of new service chats is reached.</summary>
+    DailyNewChatLimit = 9,
+
+    /// <summary><c>hourly_send_limit</c>: the per-chat limit of autonomous sends per hour is reached.</summary>
+    HourlySendLimit = 10,
+
+    /// <summary><c>consecutive_sends_without_reply</c>: the agent must wait for a reply before sending again.</summary>
+    ConsecutiveSendsWithoutReply = 11,
+
+    /// <summary><c>media_not_allowed</c>: media is switched off (<c>allow_media: false</c>).</summary>
+    MediaNotAllowed = 12,
+
+    /// <summary><c>unknown_draft</c>: no draft has that id.</summary>
+    UnknownDraft = 13,
+
+    /// <summary><c>draft_expired</c>: the draft's time to live passed before it was decided.</summary>
+    DraftExpired = 14,
+
+    /// <summary><c>draft_already_decided</c>: the draft was already sent, rejected or cancelled.</summary>
+    DraftAlreadyDecided = 15,
+
+    /// <summary><c>invalid_target</c>: the target is not a valid JID, phone number or name.</summary>
+    InvalidTarget = 16,
+
+    /// <summary><c>ambiguous_target</c>: the target matches more than one chat, or only a look-alike.</summary>
+    AmbiguousTarget = 17,
+
+    /// <summary><c>target_not_found</c>: no chat matches the target name.</summary>
+    TargetNotFound = 18,
+
+    /// <summary><c>invalid_state</c>: the operator action does not apply to the chat in its current state.</summary>
+    InvalidState = 19,
+
+    /// <summary><c>policy_unavailable</c>: the state store, the audit record or the clock failed; the policy fails closed.</summary>
+    PolicyUnavailable = 20,
+}
