@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Frozen;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.Text;
+
+namespace Hermes.ServicePolicy.Configuration;
+
+/// <summary>
+/// A validated configuration compiled for the hot path: an immutable snapshot that the policy swaps atomically on
+/// reload, so a decision always sees one whole configuration.
+/// </summary>
+internal sealed class PolicyConfiguration
+{
+    /// <summary>The built-in defaults of SPEC.md (feature off), in force before any configuration is applied.</summary>
+    public static readonly PolicyConfiguration Defaults = ServiceConversationOptionsValidator.Validate(new ServiceConversationOptions()).Configuration!;
+
+    private readonly FrozenSet<ChatId> _approvedChats;
+    private readonly PhonePatternSet _patterns;
+    private readonly string[] _commandPrefixes;
+
+    public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes)
+    {
+        Options = options;
+        _approvedChats = approvedChats;
+        _patterns = patterns;
+        _commandPrefixes = commandPrefixes;
+        Enabled = options.Enabled;
+        DefaultMode = options.DefaultMode;
+        AllowMedia = options.AllowMedia;
+        AllowAgentInitiated = options.AllowAgentInitiatedServiceChats;
+        AutoPromote = options.AutoPromoteRepliedToChats;
+        RequireFirstContactApproval = options.RequireExplicitApprovalForFirstContact;
+        MaxNewChatsPerDay = options.MaxNewServiceChatsPerDay;
+        MaxAutoSendsPerHour = options.MaxAutoSendsPerChatPerHour;
+        MaxConsecutiveSends = options.MaxConsecutiveAgentSendsWithoutReply;
+        DraftTtl = TimeSpan.FromMinutes(options.PendingDraftTtlMinutes);
+    }
+
+    public ServiceConversationOptions Options { get; }
+
+    public bool Enabled { get; }
+
+    public ServiceChatMode DefaultMode { get; }
+
+    public bool AllowMedia { get; }
+
+    public bool AllowAgentInitiated { get; }
+
+    public bool AutoPromote { get; }
+
+    public bool RequireFirstContactApproval { get; }
+
+    public int MaxNewChatsPerDay { get; }
+
+    public int MaxAutoSendsPerHour { get; }
+
+    public int MaxConsecutiveSends { get; }
+
+    public TimeSpan DraftTtl { get; }
+
+    public int ApprovedChatCount => _approvedChats.Count;
+
+    public int PatternCount => _patterns.Count;
+
+    /// <summary>Whether configuration approves the chat (by itself or by its linked alias). One set lookup, plus a trie walk for phones.</summary>
+    public bool IsConfigured(ChatId chat, ChatId alias)
+    {
+        if (_approvedChats.Count > 0 && (_approvedChats.Contains(chat) || (!alias.IsEmpty && _approvedChats.Contains(alias))))
+        {
+            return true;
+        }
+
+        if (_patterns.Count == 0)
+        {
+            return false;
+        }
+
+        return _patterns.Matches(chat.PhoneNumber) || (!alias.IsEmpty && _patterns.Matches(alias.PhoneNumber));
+    }
+
+    /// <summary>Whether the text starts with a command prefix, after white space and invisible characters.</summary>
+    public bool IsCommand(ReadOnlySpan<char> text)
+    {
+        text = UnicodeText.TrimStartInvisible(text);
+        foreach (var prefix in _commandPrefixes)
+        {
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

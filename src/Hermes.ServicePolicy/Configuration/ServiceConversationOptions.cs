@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using Hermes.ServicePolicy.Policy;
+
+namespace Hermes.ServicePolicy.Configuration;
+
+/// <summary>
+/// The <c>whatsapp:service_conversations</c> configuration (SPEC.md "Configuration"). Every property has the
+/// conservative default of the spec: nothing applies until <see cref="Enabled"/> is <see langword="true"/>.
+/// Validate with <see cref="ServiceConversationOptionsValidator"/>; read from key/value pairs (either spelling)
+/// with <see cref="ServiceConversationOptionsReader"/>.
+/// </summary>
+public sealed class ServiceConversationOptions
+{
+    /// <summary>The configuration section path hosts conventionally use.</summary>
+    public const string SectionPath = "whatsapp:service_conversations";
+
+    /// <summary><c>enabled</c>: off by default; every service-chat decision answers <c>feature_disabled</c> while false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary><c>default_mode</c>: the mode a chat gets when it becomes a service chat.</summary>
+    public ServiceChatMode DefaultMode { get; set; } = ServiceChatMode.DraftFirst;
+
+    /// <summary><c>approved_chats</c>: one-to-one chats approved up front, in any target form except a name.</summary>
+    public IList<string> ApprovedChats { get; set; } = new List<string>();
+
+    /// <summary><c>approved_patterns</c>: phone prefixes like <c>+34 1004*</c>, at least 6 fixed digits; never <c>*</c> alone.</summary>
+    public IList<string> ApprovedPatterns { get; set; } = new List<string>();
+
+    /// <summary><c>allow_agent_initiated_service_chats</c>: whether the agent may start a service chat on its own.</summary>
+    public bool AllowAgentInitiatedServiceChats { get; set; }
+
+    /// <summary><c>auto_promote_replied_to_chats</c>: a provider's reply after we sent promotes <c>draft_first</c> to <c>autonomous</c>.</summary>
+    public bool AutoPromoteRepliedToChats { get; set; }
+
+    /// <summary><c>max_new_service_chats_per_day</c>: first contacts actually sent in a rolling 24 h (0–1000).</summary>
+    public int MaxNewServiceChatsPerDay { get; set; } = 3;
+
+    /// <summary><c>require_explicit_approval_for_first_contact</c>: the first message to a chat is a draft for the operator.</summary>
+    public bool RequireExplicitApprovalForFirstContact { get; set; } = true;
+
+    /// <summary><c>allow_media</c>: when false, inbound media is stripped and outbound media denied.</summary>
+    public bool AllowMedia { get; set; } = true;
+
+    /// <summary><c>max_auto_sends_per_chat_per_hour</c>: autonomous sends per chat in a sliding hour (0–10000; 0 = none).</summary>
+    public int MaxAutoSendsPerChatPerHour { get; set; } = 10;
+
+    /// <summary><c>max_consecutive_agent_sends_without_reply</c>: autonomous sends before a reply is needed (0–1000; 0 = none).</summary>
+    public int MaxConsecutiveAgentSendsWithoutReply { get; set; } = 3;
+
+    /// <summary><c>pending_draft_ttl_minutes</c>: how long an unapproved draft lives (1–10080).</summary>
+    public int PendingDraftTtlMinutes { get; set; } = 1440;
+
+    /// <summary><c>command_prefixes</c>: inbound text starting with one of these is never an operator command (1–8, at most 4 characters, no letters or digits).</summary>
+    public IList<string> CommandPrefixes { get; set; } = new List<string> { "/" };
+
+    /// <summary><c>state_directory</c>: where the file-backed store keeps state; empty means a per-user application-data folder.</summary>
+    public string StateDirectory { get; set; } = string.Empty;
+
+    /// <summary>Creates a deep copy, so a validated configuration cannot be changed behind the policy's back.</summary>
+    public ServiceConversationOptions Clone() => new()
+    {
+        Enabled = Enabled,
+        DefaultMode = DefaultMode,
+        ApprovedChats = new List<string>(ApprovedChats ?? []),
+        ApprovedPatterns = new List<string>(ApprovedPatterns ?? []),
+        AllowAgentInitiatedServiceChats = AllowAgentInitiatedServiceChats,
+        AutoPromoteRepliedToChats = AutoPromoteRepliedToChats,
+        MaxNewServiceChatsPerDay = MaxNewServiceChatsPerDay,
+        RequireExplicitApprovalForFirstContact = RequireExplicitApprovalForFirstContact,
+        AllowMedia = AllowMedia,
+        MaxAutoSendsPerChatPerHour = MaxAutoSendsPerChatPerHour,
+        MaxConsecutiveAgentSendsWithoutReply = MaxConsecutiveAgentSendsWithoutReply,
+        PendingDraftTtlMinutes = PendingDraftTtlMinutes,
+        CommandPrefixes = new List<string>(CommandPrefixes ?? []),
+        StateDirectory = StateDirectory ?? string.Empty,
+    };
+}

@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Hermes.ServicePolicy.Policy;
+
+namespace Hermes.ServicePolicy.Configuration;
+
+/// <summary>
+/// Reads <see cref="ServiceConversationOptions"/> from a flat key/value view of the
+/// <c>service_conversations</c> section, as Microsoft.Extensions.Configuration flattens it (<c>approved_chats:0</c>).
+/// Both the snake_case keys of the source document and the PascalCase property names are accepted, case-insensitively
+/// (environment variables are upper case). Unknown keys, a key given in both spellings, booleans other than
+/// <c>true</c>/<c>false</c>, and values that do not parse are errors naming the key and the value. A missing or
+/// null list is empty; keys left out keep their defaults. The result is not yet validated: pass it to
+/// <see cref="ServiceConversationOptionsValidator"/>, or use <see cref="ReadAndValidate"/>.
+/// </summary>
+public static class ServiceConversationOptionsReader
+{
+    private enum ValueKind
+    {
+        Boolean,
+        Integer,
+        Mode,
+        Text,
+        List,
+    }
+
+    private sealed record KeyInfo(string Snake, string Pascal, ValueKind Kind);
+
+    private static readonly KeyInfo[] Keys =
+    [
+        new("enabled", nameof(ServiceConversationOptions.Enabled), ValueKind.Boolean),
+        new("default_mode", nameof(ServiceConversationOptions.DefaultMode), ValueKind.Mode),
+        new("approved_chats", nameof(ServiceConversationOptions.ApprovedChats), ValueKind.List),
+        new("approved_patterns", nameof(ServiceConversationOptions.ApprovedPatterns), ValueKind.List),
+        new("allow_agent_initiated_service_chats", nameof(ServiceConversationOptions.AllowAgentInitiatedServiceChats), ValueKind.Boolean),
+        new("auto_promote_replied_to_chats", nameof(ServiceConversationOptions.AutoPromoteRepliedToChats), ValueKind.Boolean),
+        new("max_new_service_chats_per_day", nameof(ServiceConversationOptions.MaxNewServiceChatsPerDay), ValueKind.Integer),
+        new("require_explicit_approval_for_first_contact", nameof(ServiceConversationOptions.RequireExplicitApprovalForFirstContact), ValueKind.Boolean),
+        new("allow_media", nameof(ServiceConversationOptions.AllowMedia), ValueKind.Boolean),
+        new("max_auto_sends_per_chat_per_hour", nameof(ServiceConversationOptions.MaxAutoSendsPerChatPerHour), ValueKind.Integer),
+        new("max_consecutive_agent_sends_without_reply", nameof(ServiceConversationOptions.MaxConsecutiveAgentSendsWithoutReply), ValueKind.Integer),
+        new("pending_draft_ttl_minutes", nameof(ServiceConversationOptions.PendingDraftTtlMinutes), ValueKind.Integer),
+        new("command_prefixes", nameof(ServiceConversationOptions.CommandPrefixes), ValueKind.List),
+        new("state_directory", nameof(ServiceConversationOptions.StateDirectory), ValueKind.Text),
+    ];
+
+    /// <summary>The snake_case keys of SPEC.md, in the order of the spec.</summary>
+    public static IReadOnlyList<string> SnakeCaseKeys { get; } = Array.ConvertAll(Keys, k => k.Snake);
+
+    /// <summary>Reads options from key/value pairs relative to the section; see the type's remarks.</summary>
+    /// <param name="values">The pairs, for example <c>("enabled", "true")</c>, <c>("approved_chats:0", "+34 600 12 34 56")</c>.</param>
+    /// <param name="errors">Every problem found; empty when the result is usable.</param>
+    /// <returns>The options, or <see langword="null"/> when there were errors.</returns>
+    public static ServiceConversationOptions? Read(IEnumerable<KeyValuePair<string, string?>> values, out IReadOnlyList<ConfigurationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var found = new List<ConfigurationError>();
+        var options = new ServiceConversationOptions();
+        var spelling = new Dictionary<KeyInfo, string>();
+        var lists = new Dictionary<KeyInfo, SortedDictionary<int, string?>>();
+        foreach (var (rawKey, value) in values)
+        {
+            var colon = rawKey.IndexOf(':', StringComparison.Ordinal);
+            var head = colon < 0 ? rawKey : rawKey[..colon];
+            var tail = colon < 0 ? null : rawKey[(colon + 1)..];
+            var key = Find(head, out var usedSnake);
+            if (key is null)
+            {
+                found.Add(new ConfigurationError(rawKey, value, $"unknown key; the keys are {string.Join(", ", SnakeCaseKeys)}"));
+                continue;
+            }
+
+            var used = usedSnake ? key.Snake : key.Pascal;
+            if (spelling.TryGetValue(key, out var previous) && !string.Equals(previous, used, StringComparison.Ordinal))
+            {
+                found.Add(new ConfigurationError(rawKey, value, $"given both as '{key.Snake}' and as '{key.Pascal}'; use one spelling"));
+                continue;
+            }
+
+            spelling[key] = used;
+            if (key.Kind == ValueKind.List)
+            {
+                var items = lists.TryGetValue(key, out var existing) ? existing : lists[key] = new SortedDictionary<int, string?>();
+                if (tail is null)
+                {
+                    if (!string.IsNullOrEmpty(value))
+                    {
+                        found.Add(new ConfigurationError(rawKey, value, "must be a list"));
+                    }
+                }
+                else if (!int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || tail.Contains(':', StringComparison.Ordinal))
+                {
+                    found.Add(new ConfigurationError(rawKey, value, "list items are addressed by index (key:0, key:1, …)"));
+                }
+                else
+                {
+                    items[index] = value;
+                }
+
+                continue;
+            }
+
+            if (tail is not null)
+            {
+                found.Add(new ConfigurationError(rawKey, value, $"'{key.Snake}' is a single value, not a section"));
+                continue;
+            }
+
+            ReadScalar(options, key, rawKey, value, found);
+        }
+
+        foreach (var (key, items) in lists)
+        {
+            var list = new List<string>(items.Count);
+            foreach (var item in items.Values)
+            {
+                if (item is not null)
+                {
+                    list.Add(item);
+                }
+            }
+
+            switch (key.Snake)
+            {
+                case "approved_chats":
+                    options.ApprovedChats = list;
+                    break;
+                case "approved_patterns":
+                    options.ApprovedPatterns = list;
+                    break;
+                default:
+                    options.CommandPrefixes = list;
+                    break;
+            }
+        }
+
+        errors = found;
+        return found.Count == 0 ? options : null;
+    }
+
+    /// <summary>Reads and validates in one step: the errors of both, or a validated configuration.</summary>
+    public static ServiceConversationOptions? ReadAndValidate(IEnumerable<KeyValuePair<string, string?>> values, out IReadOnlyList<ConfigurationError> errors)
+    {
+        var options = Read(values, out errors);
+        if (options is null)
+        {
+            return null;
+        }
+
+        var result = ServiceConversationOptionsValidator.Validate(options);
+        errors = result.Errors;
+        return result.IsValid ? options : null;
+    }
+
+    private static KeyInfo? Find(string head, out bool usedSnake)
+    {
+        foreach (var key in Keys)
+        {
+            if (string.Equals(head, key.Snake, StringComparison.OrdinalIgnoreCase))
+            {
+                usedSnake = true;
+                return key;
+            }
+
+            if (string.Equals(head, key.Pascal, StringComparison.OrdinalIgnoreCase))
+            {
+                usedSnake = false;
+                return key;
+            }
+        }
+
+        usedSnake = false;
+        return null;
+    }
+
+    private static void ReadScalar(ServiceConversationOptions options, KeyInfo key, string rawKey, string? value, List<ConfigurationError> errors)
+    {
+        switch (key.Kind)
+        {
+            case ValueKind.Boolean:
+                if (!TryParseBoolean(value, out var flag))
+                {
+                    errors.Add(new ConfigurationError(rawKey, value, "must be true or false"));
+                    return;
+                }
+
+                switch (key.Snake)
+                {
+                    case "enabled": options.Enabled = flag; break;
+                    case "allow_agent_initiated_service_chats": options.AllowAgentInitiatedServiceChats = flag; break;
+                    case "auto_promote_replied_to_chats": options.AutoPromoteRepliedToChats = flag; break;
+                    case "require_explicit_approval_for_first_contact": options.RequireExplicitApprovalForFirstContact = flag; break;
+                    default: options.AllowMedia = flag; break;
+                }
+
+                return;
+
+            case ValueKind.Integer:
+                if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+                {
+                    errors.Add(new ConfigurationError(rawKey, value, "must be a whole number"));
+                    return;
+                }
+
+                switch (key.Snake)
+                {
+                    case "max_new_service_chats_per_day": options.MaxNewServiceChatsPerDay = number; break;
+                    case "max_auto_sends_per_chat_per_hour": options.MaxAutoSendsPerChatPerHour = number; break;
+                    case "max_consecutive_agent_sends_without_reply": options.MaxConsecutiveAgentSendsWithoutReply = number; break;
+                    default: options.PendingDraftTtlMinutes = number; break;
+                }
+
+                return;
+
+            case ValueKind.Mode:
+                if (!ServiceChatModes.TryParse(value, out var mode))
+                {
+                    errors.Add(new ConfigurationError(rawKey, value, "must be draft_first, draft_only or autonomous"));
+                    return;
+                }
+
+                options.DefaultMode = mode;
+                return;
+
+            default:
+                options.StateDirectory = value ?? string.Empty;
+                return;
+        }
+    }
+
+    private static bool TryParseBoolean(string? value, out bool flag)
+    {
+        flag = false;
+        if (string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            flag = true;
+            return true;
+        }
+
+        return string.Equals(value, "false", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Frozen;
+using System.Collections.Generic;
+using System.Globalization;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.Targeting;
+
+namespace Hermes.ServicePolicy.Configuration;
+
+/// <summary>The result of validating a configuration.</summary>
+public sealed class OptionsValidationResult
+{
+    internal OptionsValidationResult(IReadOnlyList<ConfigurationError> errors, PolicyConfiguration? configuration)
+    {
+        Errors = errors;
+        Configuration = configuration;
+    }
+
+    /// <summary>Gets whether the configuration is valid.</summary>
+    public bool IsValid => Errors.Count == 0;
+
+    /// <summary>Gets every problem found, each naming the key and the value.</summary>
+    public IReadOnlyList<ConfigurationError> Errors { get; }
+
+    internal PolicyConfiguration? Configuration { get; }
+
+    /// <summary>Gets all errors as one message, one per line.</summary>
+    public string Describe() => IsValid ? "valid" : string.Join(Environment.NewLine, Errors);
+}
+
+/// <summary>
+/// Validates <see cref="ServiceConversationOptions"/> against SPEC.md: ranges, modes, approved chats that are
+/// one-to-one chats (a name, a group, a broadcast or garbage is an error naming the entry), prefix patterns with at
+/// least 6 fixed digits (never a wildcard), and command prefixes. Invalid values are errors, never a silent default.
+/// </summary>
+public static class ServiceConversationOptionsValidator
+{
+    /// <summary>Validates <paramref name="options"/>.</summary>
+    public static OptionsValidationResult Validate(ServiceConversationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<ConfigurationError>();
+        var snapshot = options.Clone();
+        Range(errors, "max_new_service_chats_per_day", snapshot.MaxNewServiceChatsPerDay, 0, 1000);
+        Range(errors, "max_auto_sends_per_chat_per_hour", snapshot.MaxAutoSendsPerChatPerHour, 0, 10000);
+        Range(errors, "max_consecutive_agent_sends_without_reply", snapshot.MaxConsecutiveAgentSendsWithoutReply, 0, 1000);
+        Range(errors, "pending_draft_ttl_minutes", snapshot.PendingDraftTtlMinutes, 1, 10080);
+        if (!Enum.IsDefined(snapshot.DefaultMode))
+        {
+            errors.Add(new ConfigurationError("default_mode", snapshot.DefaultMode.ToString(), "must be draft_first, draft_only or autonomous"));
+        }
+
+        var approved = new HashSet<ChatId>();
+        for (var i = 0; i < snapshot.ApprovedChats.Count; i++)
+        {
+            var entry = snapshot.ApprovedChats[i];
+            var key = $"approved_chats:{i}";
+            var parsed = entry is null ? TargetResolution.Invalid(TargetError.Empty) : ChatAddress.Parse(entry);
+            if (parsed is null)
+            {
+                errors.Add(new ConfigurationError(key, entry, "names are not allowed here: give a phone number in international form or a JID"));
+            }
+            else if (!parsed.Value.IsResolved)
+            {
+                errors.Add(new ConfigurationError(key, entry, parsed.Value.Explain()));
+            }
+            else if (!parsed.Value.Chat.IsOneToOne)
+            {
+                errors.Add(new ConfigurationError(key, entry, "only one-to-one chats can be service chats (not groups, broadcasts or newsletters)"));
+            }
+            else
+            {
+                approved.Add(parsed.Value.Chat);
+            }
+        }
+
+        var prefixes = new List<string>();
+        for (var i = 0; i < snapshot.ApprovedPatterns.Count; i++)
+        {
+            var pattern = snapshot.ApprovedPatterns[i];
+            if (TryParsePattern(pattern, out var digits, out var message))
+            {
+                prefixes.Add(digits);
+            }
+            else
+            {
+                errors.Add(new ConfigurationError($"approved_patterns:{i}", pattern, message));
+            }
+        }
+
+        if (snapshot.CommandPrefixes.Count is < 1 or > 8)
+        {
+            errors.Add(new ConfigurationError("command_prefixes", string.Join(",", snapshot.CommandPrefixes), "give 1 to 8 prefixes"));
+        }
+
+        for (var i = 0; i < snapshot.CommandPrefixes.Count; i++)
+        {
+            var prefix = snapshot.CommandPrefixes[i];
+            if (string.IsNullOrEmpty(prefix) || prefix.Length > 4 || !IsSymbolsOnly(prefix))
+            {
+                errors.Add(new ConfigurationError($"command_prefixes:{i}", prefix, "a prefix is 1 to 4 characters with no letters, digits or white space"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new OptionsValidationResult(errors, null);
+        }
+
+        var configuration = new PolicyConfiguration(snapshot, approved.ToFrozenSet(), new PhonePatternSet(prefixes), [.. snapshot.CommandPrefixes]);
+        return new OptionsValidationResult(errors, configuration);
+    }
+
+    private static void Range(List<ConfigurationError> errors, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add(new ConfigurationError(key, value.ToString(CultureInfo.InvariantCulture), $"must be between {min} and {max}"));
+        }
+    }
+
+    private static bool IsSymbolsOnly(string prefix)
+    {
+        foreach (var c in prefix)
+        {
+            if (char.IsLetterOrDigit(c) || char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A pattern is digits with optional separators (space, '-', '.', parentheses) and an optional leading '+',
+    /// ending in one '*', with 6 to 15 fixed digits that start with an assigned country calling code.
+    /// </summary>
+    internal static bool TryParsePattern(string? pattern, out string digits, out string message)
+    {
+        digits = string.Empty;
+        var text = pattern?.Trim() ?? string.Empty;
+        if (text.Length == 0 || text[^1] != '*')
+        {
+            message = "a pattern ends with a single '*' (use approved_chats for one number)";
+            return false;
+        }
+
+        var body = text.AsSpan(0, text.Length - 1);
+        var buffer = new System.Text.StringBuilder();
+        for (var i = 0; i < body.Length; i++)
+        {
+            var c = body[i];
+            if (char.IsAsciiDigit(c))
+            {
+                buffer.Append(c);
+            }
+            else if (c == '+' && i == 0)
+            {
+                continue;
+            }
+            else if (c is not (' ' or '-' or '.' or '(' or ')'))
+            {
+                message = c == '*'
+                    ? "only one '*', at the end; a wildcard-only pattern would approve everyone"
+                    : "a pattern has digits, separators, an optional leading '+' and a trailing '*'";
+                return false;
+            }
+        }
+
+        digits = buffer.ToString();
+        if (digits.Length < 6)
+        {
+            message = "a pattern needs at least 6 fixed digits before the '*'";
+            return false;
+        }
+
+        if (digits.Length > 15)
+        {
+            message = "a pattern has at most 15 digits";
+            return false;
+        }
+
+        if (digits[0] == '0' || CountryCallingCodes.Match(digits) == 0)
+        {
+            message = "a pattern starts with an assigned country calling code (international form, no leading 0)";
+            return false;
+        }
+
+        message = string.Empty;
+        return true;
+    }
+}

@@ -1,0 +1,27 @@
+using System;
+using Hermes.ServicePolicy.Identity;
+
+namespace Hermes.ServicePolicy.RateLimiting;
+
+/// <summary>
+/// The blast-radius limits of SPEC.md: new service chats per rolling 24 h, autonomous sends per chat per sliding
+/// hour, and autonomous sends in a row without a reply. Every acquire checks and counts atomically, so concurrent
+/// callers can never overshoot a limit. Time is passed in (from the policy's <see cref="TimeProvider"/>).
+/// </summary>
+public interface IRateLimiter
+{
+    /// <summary>Acquires a new-chat slot in the rolling 24 h window, or says when the oldest slot frees.</summary>
+    RateLimitDecision TryAcquireNewChat(DateTimeOffset now, int limit);
+
+    /// <summary>Gives back a slot acquired at <paramref name="acquiredAt"/> whose first contact was not sent after all.</summary>
+    void ReleaseNewChat(DateTimeOffset acquiredAt);
+
+    /// <summary>Counts a first contact sent at <paramref name="sentAt"/> without checking the limit (state replay at start-up).</summary>
+    void RecordNewChat(DateTimeOffset sentAt);
+
+    /// <summary>Acquires an autonomous send in <paramref name="chat"/>: within the sliding hour and the consecutive-sends limit.</summary>
+    RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit);
+
+    /// <summary>Resets the consecutive-sends counter of <paramref name="chat"/>: a reply arrived. Allocation-free.</summary>
+    void RecordReply(ChatId chat);
+}

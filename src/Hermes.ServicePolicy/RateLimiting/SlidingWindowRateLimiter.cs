@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Concurrent;
+using Hermes.ServicePolicy.Identity;
+
+namespace Hermes.ServicePolicy.RateLimiting;
+
+/// <summary>
+/// The default <see cref="IRateLimiter"/>: exact sliding-window logs (the time of each counted event in a ring
+/// buffer), so a limit is never exceeded at a window edge as fixed windows allow. Each window takes a short lock of
+/// its own; chats never contend with one another. Steady-state acquires allocate nothing.
+/// </summary>
+public sealed class SlidingWindowRateLimiter : IRateLimiter
+{
+    private static readonly TimeSpan Day = TimeSpan.FromHours(24);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+
+    private readonly TimestampWindow _newChats = new();
+    private readonly ConcurrentDictionary<ChatId, ChatCounters> _chats = new();
+
+    /// <summary>Gets how many new chats are counted in the 24 h before <paramref name="now"/>.</summary>
+    public int CountNewChats(DateTimeOffset now)
+    {
+        lock (_newChats)
+        {
+            _newChats.Expire(now.UtcTicks - Day.Ticks);
+            return _newChats.Count;
+        }
+    }
+
+    /// <inheritdoc />
+    public RateLimitDecision TryAcquireNewChat(DateTimeOffset now, int limit)
+    {
+        if (limit <= 0)
+        {
+            return RateLimitDecision.Denied(ReasonCode.DailyNewChatLimit, null);
+        }
+
+        lock (_newChats)
+        {
+            return _newChats.TryAdd(now.UtcTicks, Day.Ticks, limit, ReasonCode.DailyNewChatLimit);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ReleaseNewChat(DateTimeOffset acquiredAt)
+    {
+        lock (_newChats)
+        {
+            _newChats.Remove(acquiredAt.UtcTicks);
+        }
+    }
+
+    /// <inheritdoc />
+    public void RecordNewChat(DateTimeOffset sentAt)
+    {
+        lock (_newChats)
+        {
+            _newChats.Add(sentAt.UtcTicks);
+        }
+    }
+
+    /// <inheritdoc />
+    public RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit)
+    {
+        if (hourlyLimit <= 0)
+        {
+            return RateLimitDecision.Denied(ReasonCode.HourlySendLimit, null);
+        }
+
+        if (consecutiveLimit <= 0)
+        {
+            return RateLimitDecision.Denied(ReasonCode.ConsecutiveSendsWithoutReply, null);
+        }
+
+        var counters = _chats.GetOrAdd(chat, static _ => new ChatCounters());
+        lock (counters)
+        {
+            if (counters.Consecutive >= consecutiveLimit)
+            {
+                return RateLimitDecision.Denied(ReasonCode.ConsecutiveSendsWithoutReply, null);
+            }
+
+            var decision = counters.Hourly.TryAdd(now.UtcTicks, Hour.Ticks, hourlyLimit, ReasonCode.HourlySendLimit);
+            if (decision.IsAcquired)
+            {
+                counters.Consecutive++;
+            }
+
+            return decision;
+        }
+    }
+
+    /// <inheritdoc />
+    public void RecordReply(ChatId chat)
+    {
+        if (_chats.TryGetValue(chat, out var counters) && counters.Consecutive != 0)
+        {
+            lock (counters)
+            {
+                counters.Consecutive = 0;
+            }
+        }
+    }
+
+    private sealed class ChatCounters
+    {
+        public readonly TimestampWindow Hourly = new();
+        public int Consecutive;
+    }
+
+    /// <summary>A ring buffer of UTC ticks, oldest first. Not thread-safe: callers lock it.</summary>
+    private sealed class TimestampWindow
+    {
+        private long[] _ring = new long[4];
+        private int _head;
+
+        public int Count { get; private set; }
+
+        public void Expire(long cutoffTicks)
+        {
+            // An event at exactly the cutoff is one window old and no longer counts.
+            while (Count > 0 && _ring[_head] <= cutoffTicks)
+            {
+                _head = (_head + 1) % _ring.Length;
+                Count--;
+            }
+        }
+
+        public RateLimitDecision TryAdd(long nowTicks, long windowTicks, int limit, ReasonCode reason)
+        {
+            Expire(nowTicks - windowTicks);
+            if (Count >= limit)
+            {
+                // The slot that must expire before Count drops below the limit.
+                var blocking = _ring[(_head + Count - limit) % _ring.Length];
+                return RateLimitDecision.Denied(reason, TimeSpan.FromTicks(Math.Max(blocking + windowTicks - nowTicks, 0)));
+            }
+
+            Add(nowTicks);
+            return RateLimitDecision.Acquired;
+        }
+
+        public void Add(long ticks)
+        {
+            if (Count == _ring.Length)
+            {
+                var grown = new long[_ring.Length * 2];
+                for (var i = 0; i < Count; i++)
+                {
+                    grown[i] = _ring[(_head + i) % _ring.Length];
+                }
+
+                _ring = grown;
+                _head = 0;
+            }
+
+            // Keep the ring ordered even when a replayed time is older than the newest entry.
+            var index = Count;
+            while (index > 0 && _ring[(_head + index - 1) % _ring.Length] > ticks)
+            {
+                _ring[(_head + index) % _ring.Length] = _ring[(_head + index - 1) % _ring.Length];
+                index--;
+            }
+
+            _ring[(_head + index) % _ring.Length] = ticks;
+            Count++;
+        }
+
+        public void Remove(long ticks)
+        {
+            for (var i = Count - 1; i >= 0; i--)
+            {
+                if (_ring[(_head + i) % _ring.Length] == ticks)
+                {
+                    for (var j = i; j < Count - 1; j++)
+                    {
+                        _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
+                    }
+
+                    Count--;
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+
+namespace Hermes.ServicePolicy.State;
+
+/// <summary>
+/// One fact in the policy's log: a state change and, for audited types, its audit record. State is rebuilt by
+/// replaying these, so a change and its record are one append and cannot disagree. Immutable.
+/// </summary>
+public sealed record PolicyEvent
+{
+    /// <summary>Gets the position in the log, from 1, assigned by the policy when the event is committed.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>Gets the kind of event.</summary>
+    public PolicyEventType Type { get; init; }
+
+    /// <summary>Gets when it happened, from the policy's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Gets the chat (canonical; a linked chat by its phone JID), or <c>default</c> when none.</summary>
+    public ChatId Chat { get; init; }
+
+    /// <summary>Gets the LID of an <c>alias_linked</c> event.</summary>
+    public ChatId Alias { get; init; }
+
+    /// <summary>Gets who caused it: an operator id, <c>agent</c>, <c>operator</c> (a send the operator asked for) or <c>system</c>.</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Gets the reason, for blocks and denials.</summary>
+    public ReasonCode Reason { get; init; }
+
+    /// <summary>Gets the draft involved, if any.</summary>
+    public string? DraftId { get; init; }
+
+    /// <summary>Gets the host session involved, if any.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Gets the mode before a change (<c>mode_changed</c>, <c>chat_promoted</c>).</summary>
+    public ServiceChatMode? FromMode { get; init; }
+
+    /// <summary>Gets the mode after a change, or the mode a chat got (<c>chat_approved</c>, <c>first_contact_sent</c>).</summary>
+    public ServiceChatMode? ToMode { get; init; }
+
+    /// <summary>Gets the count of an <c>inbound_blocked</c> event: blocks since the previous event for the pair.</summary>
+    public int Count { get; init; }
+
+    /// <summary>Gets the retry-after of a denial, where one applies.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Gets the exact text of a draft (needed to send exactly what was approved after a restart).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Gets whether a draft or a denied send carried media.</summary>
+    public bool HasMedia { get; init; }
+
+    /// <summary>Gets who initiated a send or a draft.</summary>
+    public Initiator? Initiator { get; init; }
+
+    /// <summary>Gets when a draft expires.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Gets free text: what a configuration changed, or why it was refused.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>Gets whether this is an audit event (SPEC.md "Audit") rather than bookkeeping.</summary>
+    public bool IsAudited => Type.IsAudited();
+}
