@@ -1,0 +1,59 @@
+using System;
+using Hermes.ServicePolicy.Identity;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>
+/// The runtime state of one chat, keyed by its primary identity. Immutable: a change builds a new record and swaps
+/// it into the dictionary, so readers on the hot path never lock and never see half a change.
+/// </summary>
+internal sealed record ChatRecord(ChatId Chat)
+{
+    /// <summary>Became a service chat by first contact or by the operator's approval (not by configuration).</summary>
+    public bool IsService { get; init; }
+
+    /// <summary>The mode it got or was set to; null means "the current default_mode" (configured chats).</summary>
+    public ServiceChatMode? Mode { get; init; }
+
+    public bool Paused { get; init; }
+
+    public bool Revoked { get; init; }
+
+    public string? Session { get; init; }
+
+    public DateTimeOffset? SessionBoundAt { get; init; }
+
+    /// <summary>We sent at least one message since the chat last entered draft_first (the promotion rule).</summary>
+    public bool SentSinceDraftFirst { get; init; }
+
+    public DateTimeOffset? LastEventAt { get; init; }
+
+    /// <summary>Ids of drafts to this chat that wait for a decision.</summary>
+    public string[] PendingDrafts { get; init; } = [];
+}
+
+/// <summary>The lifecycle of a draft.</summary>
+internal enum DraftState
+{
+    Pending,
+    Sent,
+    Rejected,
+    Expired,
+    Cancelled,
+}
+
+/// <summary>A draft, immutable like <see cref="ChatRecord"/>.</summary>
+internal sealed record DraftRecord(
+    DraftId Id,
+    ChatId Chat,
+    string Text,
+    bool HasMedia,
+    string? Session,
+    Initiator Initiator,
+    bool IsFirstContact,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DraftState State)
+{
+    public DraftInfo ToInfo() => new(Id, Chat, Text, IsFirstContact, Initiator, Session, HasMedia, CreatedAt, ExpiresAt);
+}

@@ -1,0 +1,216 @@
+using System;
+using System.Text;
+using System.Xml;
+using Hermes.ServicePolicy.Identity;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>What happens to an inbound message.</summary>
+public enum InboundOutcome
+{
+    /// <summary>Blocked: the agent never sees it, and nothing is sent back.</summary>
+    Blocked = 0,
+
+    /// <summary>Delivered to the agent, into <see cref="InboundDecision.SessionId"/>.</summary>
+    Delivered = 1,
+}
+
+/// <summary>What happens to an outbound message.</summary>
+public enum OutboundOutcome
+{
+    /// <summary>Denied: do not send.</summary>
+    Denied = 0,
+
+    /// <summary>Send <see cref="OutboundDecision.Text"/> to <see cref="OutboundDecision.Chat"/> now.</summary>
+    Sent = 1,
+
+    /// <summary>Held as a draft for the operator to approve; see <see cref="OutboundDecision.Draft"/>.</summary>
+    Draft = 2,
+}
+
+/// <summary>The policy's answer for an inbound message. A value type: deciding allocates nothing.</summary>
+public readonly struct InboundDecision
+{
+    internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error)
+    {
+        Outcome = outcome;
+        Reason = reason;
+        Chat = chat;
+        SessionId = sessionId;
+        AsPlainText = asPlainText;
+        MediaStripped = mediaStripped;
+        Error = error;
+    }
+
+    /// <summary>Gets the outcome.</summary>
+    public InboundOutcome Outcome { get; }
+
+    /// <summary>Gets whether the message is delivered to the agent.</summary>
+    public bool IsDelivered => Outcome == InboundOutcome.Delivered;
+
+    /// <summary>Gets why it was blocked; <see cref="ReasonCode.None"/> when delivered.</summary>
+    public ReasonCode Reason { get; }
+
+    /// <summary>Gets the canonical chat (a linked chat by its phone JID).</summary>
+    public ChatId Chat { get; }
+
+    /// <summary>Gets the session the chat is bound to, so the host routes the reply into the conversation that started the contact.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>Gets whether the text began with a command prefix: deliver it as plain conversation text, never as an operator command.</summary>
+    public bool AsPlainText { get; }
+
+    /// <summary>Gets whether media must be stripped (<c>allow_media: false</c>): deliver the text only.</summary>
+    public bool MediaStripped { get; }
+
+    /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
+    public Exception? Error { get; }
+
+    internal static InboundDecision Blocked(ReasonCode reason, ChatId chat, Exception? error = null) => new(InboundOutcome.Blocked, reason, chat, null, false, false, error);
+
+    /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
+    public string Explain()
+    {
+        if (!IsDelivered)
+        {
+            return Error is null
+                ? $"blocked ({Reason.ToCode()}): {Reason.Describe()}"
+                : $"blocked ({Reason.ToCode()}): {Reason.Describe()}: {Error.Message}";
+        }
+
+        var builder = new StringBuilder("delivered from ").Append(Chat.ToString());
+        builder.Append(SessionId is null ? " (no session bound)" : $" into session {SessionId}");
+        if (AsPlainText)
+        {
+            builder.Append("; it starts with a command prefix, so it is plain conversation text, never an operator command");
+        }
+
+        if (MediaStripped)
+        {
+            builder.Append("; media stripped (allow_media: false)");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Explain();
+}
+
+/// <summary>The policy's answer for an outbound message or a draft approval. A value type: deciding allocates nothing.</summary>
+public readonly struct OutboundDecision
+{
+    internal OutboundDecision(OutboundOutcome outcome, ReasonCode reason, ChatId chat, DraftId draft, string? text, string? sessionId, TimeSpan? retryAfter, bool isFirstContact, Exception? error)
+    {
+        Outcome = outcome;
+        Reason = reason;
+        Chat = chat;
+        Draft = draft;
+        Text = text;
+        SessionId = sessionId;
+        RetryAfter = retryAfter;
+        IsFirstContact = isFirstContact;
+        Error = error;
+    }
+
+    /// <summary>Gets the outcome.</summary>
+    public OutboundOutcome Outcome { get; }
+
+    /// <summary>Gets why it was denied; <see cref="ReasonCode.None"/> otherwise.</summary>
+    public ReasonCode Reason { get; }
+
+    /// <summary>Gets the canonical chat.</summary>
+    public ChatId Chat { get; }
+
+    /// <summary>Gets the draft that holds the message (<see cref="OutboundOutcome.Draft"/>), or the draft that was approved.</summary>
+    public DraftId Draft { get; }
+
+    /// <summary>Gets the exact text to send when <see cref="Outcome"/> is <see cref="OutboundOutcome.Sent"/> (for an approval, the drafted text).</summary>
+    public string? Text { get; }
+
+    /// <summary>Gets the session the message belongs to.</summary>
+    public string? SessionId { get; }
+
+    /// <summary>Gets how long to wait before a retry can succeed, for limits that time frees.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Gets whether this is the first contact with the chat.</summary>
+    public bool IsFirstContact { get; }
+
+    /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
+    public Exception? Error { get; }
+
+    /// <summary>Gets whether the host should send the message now.</summary>
+    public bool IsSent => Outcome == OutboundOutcome.Sent;
+
+    internal static OutboundDecision Denied(ReasonCode reason, ChatId chat, TimeSpan? retryAfter = null, Exception? error = null, DraftId draft = default)
+        => new(OutboundOutcome.Denied, reason, chat, draft, null, null, retryAfter, false, error);
+
+    /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
+    public string Explain() => Outcome switch
+    {
+        OutboundOutcome.Sent => IsFirstContact ? $"send now: first contact with {Chat}" : $"send now to {Chat}",
+        OutboundOutcome.Draft => IsFirstContact
+            ? $"held as first-contact draft {Draft} for {Chat}: an operator must approve it"
+            : $"held as draft {Draft} for {Chat}: the chat's mode needs an operator's approval",
+        _ => $"denied ({Reason.ToCode()}): {Reason.Describe()}"
+            + (RetryAfter is { } retry ? $"; retry after {XmlConvert.ToString(retry)}" : string.Empty)
+            + (Error is null ? string.Empty : $": {Error.Message}"),
+    };
+
+    /// <inheritdoc />
+    public override string ToString() => Explain();
+}
+
+/// <summary>The answer to an operator action (approve chat, set mode, pause, resume, revoke, alias, reject draft).</summary>
+public readonly struct OperatorResult
+{
+    internal OperatorResult(ReasonCode reason, Exception? error)
+    {
+        Reason = reason;
+        Error = error;
+    }
+
+    /// <summary>A success.</summary>
+    public static OperatorResult Success => default;
+
+    /// <summary>Gets whether the action succeeded (or was already in effect).</summary>
+    public bool Ok => Reason == ReasonCode.None;
+
+    /// <summary>Gets why it failed.</summary>
+    public ReasonCode Reason { get; }
+
+    /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
+    public Exception? Error { get; }
+
+    internal static OperatorResult Failed(ReasonCode reason, Exception? error = null) => new(reason, error);
+
+    /// <summary>Explains the result in a sentence a person can read.</summary>
+    public string Explain() => Ok ? "ok" : $"failed ({Reason.ToCode()}): {Reason.Describe()}" + (Error is null ? string.Empty : $": {Error.Message}");
+
+    /// <inheritdoc />
+    public override string ToString() => Explain();
+}
+
+/// <summary>The outcome of applying a configuration.</summary>
+public sealed class ConfigurationResult
+{
+    internal ConfigurationResult(bool accepted, System.Collections.Generic.IReadOnlyList<Configuration.ConfigurationError> errors, Exception? error)
+    {
+        Accepted = accepted;
+        Errors = errors;
+        Error = error;
+    }
+
+    /// <summary>Gets whether the configuration is now in force.</summary>
+    public bool Accepted { get; }
+
+    /// <summary>Gets why it was refused (each error names the key and the value).</summary>
+    public System.Collections.Generic.IReadOnlyList<Configuration.ConfigurationError> Errors { get; }
+
+    /// <summary>Gets the store failure that kept a valid configuration from being recorded, if any.</summary>
+    public Exception? Error { get; }
+
+    /// <summary>Describes the result, one error per line.</summary>
+    public string Describe() => Accepted ? "accepted" : Error is not null ? $"not recorded: {Error.Message}" : string.Join(Environment.NewLine, Errors);
+}

@@ -1,0 +1,223 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Policy;
+
+public sealed partial class ServiceConversationPolicy
+{
+    /// <inheritdoc />
+    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default)
+    {
+        var configuration = Volatile.Read(ref _configuration);
+        if (!configuration.Enabled)
+        {
+            return new(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat)));
+        }
+
+        if (_sinkFaulted || KindReason(message.Chat) != ReasonCode.None || NeedsAliasLink(message, configuration))
+        {
+            return DecideInboundSlowAsync(message, cancellationToken);
+        }
+
+        var view = View(message.Chat, configuration);
+        if (!view.IsService)
+        {
+            return DecideInboundSlowAsync(message, cancellationToken);
+        }
+
+        var asPlainText = message.Text is not null && configuration.IsCommand(message.Text);
+        if (asPlainText || (configuration.AutoPromote && CanPromote(view)))
+        {
+            return DecideInboundSlowAsync(message, cancellationToken);
+        }
+
+        // The hot path: an approved chat's reply. No clock, no lock, no allocation.
+        _limiter.RecordReply(view.Primary);
+        return new(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
+    }
+
+    private static bool CanPromote(ChatView view)
+        => view.Mode == ServiceChatMode.DraftFirst && !view.IsPaused && view.Record is { SentSinceDraftFirst: true };
+
+    /// <summary>A transport's alternate JID links a phone and a LID when either is a known chat and neither is linked yet.</summary>
+    private bool NeedsAliasLink(InboundMessage message, PolicyConfiguration configuration)
+    {
+        var alternate = message.AlternateChat;
+        if (alternate.IsEmpty || !ChatAliasRegistry.IsPair(message.Chat, alternate, out var phone, out var lid))
+        {
+            return false;
+        }
+
+        if (_aliases.TryGetAlias(phone, out _) || _aliases.TryGetAlias(lid, out _))
+        {
+            return false; // already linked (to each other or elsewhere): links are never moved
+        }
+
+        return _chats.ContainsKey(phone) || _chats.ContainsKey(lid)
+            || configuration.IsConfigured(phone, default) || configuration.IsConfigured(lid, default);
+    }
+
+    private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        if (_sinkFaulted && await EnsureSinksHealthyAsync(cancellationToken).ConfigureAwait(false) is { } sinkError)
+        {
+            return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(message.Chat), sinkError);
+        }
+
+        var kindReason = KindReason(message.Chat);
+        if (kindReason != ReasonCode.None)
+        {
+            return await BlockAsync(message.Chat, kindReason, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Unknown and revoked chats are blocked without the gate while their audit event is suppressed, so a flood
+        // from one chat does not queue behind operator actions.
+        var snapshot = Volatile.Read(ref _configuration);
+        if (snapshot.Enabled && !NeedsAliasLink(message, snapshot))
+        {
+            var early = View(message.Chat, snapshot);
+            if (early.IsRevoked || !early.IsService)
+            {
+                return await BlockAsync(early.Primary, early.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var configuration = Volatile.Read(ref _configuration);
+            if (!configuration.Enabled)
+            {
+                return InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat));
+            }
+
+            if (!TryNow(out var now, out var clockError))
+            {
+                return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(message.Chat), clockError);
+            }
+
+            if (NeedsAliasLink(message, configuration))
+            {
+                ChatAliasRegistry.IsPair(message.Chat, message.AlternateChat, out var phone, out var lid);
+                var linked = new PolicyEvent { Type = PolicyEventType.AliasLinked, Timestamp = now, Chat = phone, Alias = lid, Actor = SystemActor };
+                if (await CommitAsync([linked], cancellationToken).ConfigureAwait(false) is { } linkError)
+                {
+                    return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(message.Chat), linkError);
+                }
+            }
+
+            var view = View(message.Chat, configuration);
+            if (view.IsRevoked || !view.IsService)
+            {
+                return await BlockInsideGateAsync(view.Primary, view.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            var asPlainText = message.Text is not null && configuration.IsCommand(message.Text);
+            var promote = configuration.AutoPromote && CanPromote(view);
+            if (asPlainText || promote)
+            {
+                var events = new PolicyEvent[(asPlainText ? 1 : 0) + (promote ? 1 : 0)];
+                var i = 0;
+                if (asPlainText)
+                {
+                    events[i++] = new PolicyEvent { Type = PolicyEventType.CommandBlocked, Timestamp = now, Chat = view.Primary, Actor = SystemActor, SessionId = view.Session };
+                }
+
+                if (promote)
+                {
+                    events[i] = new PolicyEvent { Type = PolicyEventType.ChatPromoted, Timestamp = now, Chat = view.Primary, Actor = SystemActor, FromMode = ServiceChatMode.DraftFirst, ToMode = ServiceChatMode.Autonomous };
+                }
+
+                if (await CommitAsync(events, cancellationToken).ConfigureAwait(false) is { } error)
+                {
+                    return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, error);
+                }
+            }
+
+            _limiter.RecordReply(view.Primary);
+            return new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<InboundDecision> BlockAsync(ChatId chat, ReasonCode reason, CancellationToken cancellationToken)
+    {
+        if (!TryNow(out var now, out var clockError))
+        {
+            return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, chat, clockError);
+        }
+
+        var primary = _aliases.GetPrimary(chat);
+        if (TrySuppressBlock(primary, reason, now))
+        {
+            return InboundDecision.Blocked(reason, primary);
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await BlockInsideGateAsync(primary, reason, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Counts a block that falls within the hour after the pair's last <c>inbound_blocked</c> event: no write, the
+    /// count goes into the next event. True when suppressed.
+    /// </summary>
+    private bool TrySuppressBlock(ChatId primary, ReasonCode reason, DateTimeOffset now)
+    {
+        if (!_blocks.TryGetValue((primary, reason), out var tracker))
+        {
+            return false;
+        }
+
+        lock (tracker)
+        {
+            if (tracker.LastAuditTicks == 0 || now.UtcTicks - tracker.LastAuditTicks >= InboundBlockedAuditInterval.Ticks)
+            {
+                return false;
+            }
+
+            tracker.Suppressed++;
+        }
+
+        _lastBlockedTicks[primary] = now.UtcTicks;
+        return true;
+    }
+
+    private async ValueTask<InboundDecision> BlockInsideGateAsync(ChatId primary, ReasonCode reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (TrySuppressBlock(primary, reason, now))
+        {
+            return InboundDecision.Blocked(reason, primary);
+        }
+
+        var count = 1;
+        if (_blocks.TryGetValue((primary, reason), out var tracker))
+        {
+            lock (tracker)
+            {
+                count = tracker.Suppressed + 1;
+            }
+        }
+
+        var blocked = new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = SystemActor, Reason = reason, Count = count };
+        if (await CommitAsync([blocked], cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, primary, error);
+        }
+
+        return InboundDecision.Blocked(reason, primary);
+    }
+}

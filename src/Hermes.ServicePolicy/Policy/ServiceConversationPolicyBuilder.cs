@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Audit;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.RateLimiting;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>
+/// Builds a <see cref="ServiceConversationPolicy"/>. Every piece has a default except the state store, which a
+/// host chooses on purpose (<see cref="WithStateStore"/>, or <see cref="UseInMemoryState"/> for tests): a policy
+/// that forgets revocations on restart is not a safeguard, so in-memory state is never picked silently.
+/// </summary>
+/// <example>
+/// <code>
+/// var policy = await new ServiceConversationPolicyBuilder()
+///     .WithOptions(new ServiceConversationOptions { Enabled = true })
+///     .UseInMemoryState()
+///     .BuildAsync();
+/// </code>
+/// </example>
+public sealed class ServiceConversationPolicyBuilder
+{
+    private readonly List<IAuditSink> _sinks = [];
+    private ServiceConversationOptions? _options;
+    private IEnumerable<KeyValuePair<string, string?>>? _values;
+    private IServiceStateStore? _store;
+    private IRateLimiter? _limiter;
+    private TimeProvider _time = TimeProvider.System;
+    private IRecentChatSource? _recentChats;
+    private Action<PolicyFailure>? _onFailure;
+
+    /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
+    public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _values = null;
+        return this;
+    }
+
+    /// <summary>Uses configuration key/value pairs (either spelling; see <see cref="ServiceConversationOptionsReader"/>) as the configuration at start.</summary>
+    public ServiceConversationPolicyBuilder WithConfiguration(IEnumerable<KeyValuePair<string, string?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        _values = values;
+        _options = null;
+        return this;
+    }
+
+    /// <summary>Uses <paramref name="store"/> as the durable log.</summary>
+    public ServiceConversationPolicyBuilder WithStateStore(IServiceStateStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        return this;
+    }
+
+    /// <summary>Keeps state in memory only: for tests. Everything is forgotten when the process ends.</summary>
+    public ServiceConversationPolicyBuilder UseInMemoryState() => WithStateStore(new InMemoryServiceStateStore());
+
+    /// <summary>Adds an audit sink (any number; each gets every audit event once it is durable).</summary>
+    public ServiceConversationPolicyBuilder AddAuditSink(IAuditSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        _sinks.Add(sink);
+        return this;
+    }
+
+    /// <summary>Replaces the default <see cref="SlidingWindowRateLimiter"/>.</summary>
+    public ServiceConversationPolicyBuilder WithRateLimiter(IRateLimiter limiter)
+    {
+        ArgumentNullException.ThrowIfNull(limiter);
+        _limiter = limiter;
+        return this;
+    }
+
+    /// <summary>Uses <paramref name="timeProvider"/> as the only clock (tests pass a fake one).</summary>
+    public ServiceConversationPolicyBuilder WithTimeProvider(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _time = timeProvider;
+        return this;
+    }
+
+    /// <summary>Uses the host's recent-chat list for discovery and name lookup (none by default).</summary>
+    public ServiceConversationPolicyBuilder WithRecentChatSource(IRecentChatSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _recentChats = source;
+        return this;
+    }
+
+    /// <summary>Reports every failure the policy answered by failing closed (store, audit sink, clock).</summary>
+    public ServiceConversationPolicyBuilder OnFailure(Action<PolicyFailure> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _onFailure = handler;
+        return this;
+    }
+
+    /// <summary>
+    /// Builds the policy: replays the store's log, then applies the configuration (audited <c>policy_loaded</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No state store was chosen, or the configuration was refused or could not be recorded.</exception>
+    public async ValueTask<ServiceConversationPolicy> BuildAsync(CancellationToken cancellationToken = default)
+    {
+        var store = _store ?? throw new InvalidOperationException(
+            "Choose a state store: WithStateStore(...) for durable state, or UseInMemoryState() for tests.");
+        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingWindowRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure);
+        try
+        {
+            await policy.LoadAsync(cancellationToken).ConfigureAwait(false);
+            ConfigurationResult? result = null;
+            if (_options is not null)
+            {
+                result = await policy.ApplyConfigurationAsync(_options, cancellationToken).ConfigureAwait(false);
+            }
+            else if (_values is not null)
+            {
+                result = await policy.ApplyConfigurationAsync(_values, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result is { Accepted: false })
+            {
+                throw new InvalidOperationException($"The service-conversation configuration was refused:{Environment.NewLine}{result.Describe()}", result.Error);
+            }
+
+            return policy;
+        }
+        catch
+        {
+            policy.Dispose();
+            throw;
+        }
+    }
+}
