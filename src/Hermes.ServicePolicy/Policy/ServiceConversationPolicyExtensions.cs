@@ -22,7 +22,7 @@ public static class ServiceConversationPolicyExtensions
             return new(InboundDecision.Blocked(policy.IsEnabled ? ReasonCode.InvalidChat : ReasonCode.FeatureDisabled, default));
         }
 
-        ChatId.TryParse(alternateJid, out var alternate);
+        var alternate = ChatId.TryParse(alternateJid, out var parsed) ? parsed : default;
         return policy.DecideInboundAsync(new InboundMessage(chat, text, hasMedia, alternate), cancellationToken);
     }
 
