@@ -39,7 +39,7 @@ public sealed class JsonLinesAuditSink : IAuditSink, IDisposable, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, PolicyEventJson.WriterOptions))
         {
             PolicyEventJson.Write(writer, auditEvent);
         }

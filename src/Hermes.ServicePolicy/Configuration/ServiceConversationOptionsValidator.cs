@@ -170,6 +170,12 @@ public static class ServiceConversationOptionsValidator
         }
 
         digits = buffer.ToString();
+        if (digits.Length == 0)
+        {
+            message = "'*' alone would approve every number: no global wildcard; a pattern needs at least 6 fixed digits";
+            return false;
+        }
+
         if (digits.Length < 6)
         {
             message = "a pattern needs at least 6 fixed digits before the '*'";

@@ -31,7 +31,8 @@ public enum OutboundOutcome
 /// <summary>The policy's answer for an inbound message. A value type: deciding allocates nothing.</summary>
 public readonly struct InboundDecision
 {
-    internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error)
+    /// <summary>Creates a decision (for custom <see cref="IServiceConversationPolicy"/> implementations and tests).</summary>
+    public InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error)
     {
         Outcome = outcome;
         Reason = reason;
@@ -66,7 +67,8 @@ public readonly struct InboundDecision
     /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
     public Exception? Error { get; }
 
-    internal static InboundDecision Blocked(ReasonCode reason, ChatId chat, Exception? error = null) => new(InboundOutcome.Blocked, reason, chat, null, false, false, error);
+    /// <summary>A blocked message.</summary>
+    public static InboundDecision Blocked(ReasonCode reason, ChatId chat, Exception? error = null) => new(InboundOutcome.Blocked, reason, chat, null, false, false, error);
 
     /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
     public string Explain()
@@ -100,7 +102,8 @@ public readonly struct InboundDecision
 /// <summary>The policy's answer for an outbound message or a draft approval. A value type: deciding allocates nothing.</summary>
 public readonly struct OutboundDecision
 {
-    internal OutboundDecision(OutboundOutcome outcome, ReasonCode reason, ChatId chat, DraftId draft, string? text, string? sessionId, TimeSpan? retryAfter, bool isFirstContact, Exception? error)
+    /// <summary>Creates a decision (for custom <see cref="IServiceConversationPolicy"/> implementations and tests).</summary>
+    public OutboundDecision(OutboundOutcome outcome, ReasonCode reason, ChatId chat, DraftId draft, string? text, string? sessionId, TimeSpan? retryAfter, bool isFirstContact, Exception? error)
     {
         Outcome = outcome;
         Reason = reason;
@@ -143,7 +146,8 @@ public readonly struct OutboundDecision
     /// <summary>Gets whether the host should send the message now.</summary>
     public bool IsSent => Outcome == OutboundOutcome.Sent;
 
-    internal static OutboundDecision Denied(ReasonCode reason, ChatId chat, TimeSpan? retryAfter = null, Exception? error = null, DraftId draft = default)
+    /// <summary>A denial.</summary>
+    public static OutboundDecision Denied(ReasonCode reason, ChatId chat, TimeSpan? retryAfter = null, Exception? error = null, DraftId draft = default)
         => new(OutboundOutcome.Denied, reason, chat, draft, null, null, retryAfter, false, error);
 
     /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
@@ -165,7 +169,8 @@ public readonly struct OutboundDecision
 /// <summary>The answer to an operator action (approve chat, set mode, pause, resume, revoke, alias, reject draft).</summary>
 public readonly struct OperatorResult
 {
-    internal OperatorResult(ReasonCode reason, Exception? error)
+    /// <summary>Creates a result; <see cref="ReasonCode.None"/> is a success.</summary>
+    public OperatorResult(ReasonCode reason, Exception? error)
     {
         Reason = reason;
         Error = error;
@@ -183,7 +188,8 @@ public readonly struct OperatorResult
     /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
     public Exception? Error { get; }
 
-    internal static OperatorResult Failed(ReasonCode reason, Exception? error = null) => new(reason, error);
+    /// <summary>A failure.</summary>
+    public static OperatorResult Failed(ReasonCode reason, Exception? error = null) => new(reason, error);
 
     /// <summary>Explains the result in a sentence a person can read.</summary>
     public string Explain() => Ok ? "ok" : $"failed ({Reason.ToCode()}): {Reason.Describe()}" + (Error is null ? string.Empty : $": {Error.Message}");
@@ -195,7 +201,8 @@ public readonly struct OperatorResult
 /// <summary>The outcome of applying a configuration.</summary>
 public sealed class ConfigurationResult
 {
-    internal ConfigurationResult(bool accepted, System.Collections.Generic.IReadOnlyList<Configuration.ConfigurationError> errors, Exception? error)
+    /// <summary>Creates a result.</summary>
+    public ConfigurationResult(bool accepted, System.Collections.Generic.IReadOnlyList<Configuration.ConfigurationError> errors, Exception? error)
     {
         Accepted = accepted;
         Errors = errors;

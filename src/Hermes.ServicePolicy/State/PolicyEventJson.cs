@@ -16,6 +16,9 @@ namespace Hermes.ServicePolicy.State;
 /// </summary>
 public static class PolicyEventJson
 {
+    /// <summary>Writer options for event lines: readable UTF-8 (a log file, never embedded in HTML).</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes <paramref name="policyEvent"/> as one JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, PolicyEvent policyEvent)
     {
@@ -88,7 +91,7 @@ public static class PolicyEventJson
     public static string ToJson(PolicyEvent policyEvent)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
         {
             Write(writer, policyEvent);
         }
