@@ -174,7 +174,8 @@ public static class ChatAddress
     /// <summary>Parses a phone number in human form; in a link, bare digits are read as international.</summary>
     private static TargetResolution ParsePhone(ReadOnlySpan<char> text, bool link)
     {
-        Span<char> digits = stackalloc char[MaxDigits + 1];
+        // Room for "00", 15 digits and one more, so that "too many" is told apart from a truncation.
+        Span<char> digits = stackalloc char[MaxDigits + 3];
         var count = 0;
         var plus = false;
         var separators = false;

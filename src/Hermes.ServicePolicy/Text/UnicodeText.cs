@@ -58,14 +58,14 @@ internal static class UnicodeText
         var pendingSpace = false;
         foreach (var c in normalized)
         {
-            if (IsInvisible(c) || char.IsControl(c))
-            {
-                continue;
-            }
-
             if (char.IsWhiteSpace(c))
             {
                 pendingSpace = builder.Length > 0;
+                continue;
+            }
+
+            if (IsInvisible(c) || char.IsControl(c))
+            {
                 continue;
             }
 
@@ -98,14 +98,14 @@ internal static class UnicodeText
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            if (char.IsControl(c) || IsInvisible(c) || IsBidiControl(c))
-            {
-                continue;
-            }
-
             if (char.IsWhiteSpace(c))
             {
                 pendingSpace = builder.Length > 0;
+                continue;
+            }
+
+            if (char.IsControl(c) || IsInvisible(c) || IsBidiControl(c))
+            {
                 continue;
             }
 
