@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Audit;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.State;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hermes.ServicePolicy.Tests;
+
+/// <summary>A policy over in-memory state with a fake clock, and short ways to drive it.</summary>
+internal sealed class PolicyHarness : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    public const string Movistar = "34610000111@s.whatsapp.net";
+    public const string Vodafone = "34607000111@s.whatsapp.net";
+    public const string Orange = "34656000111@s.whatsapp.net";
+    public const string MovistarLid = "111222333444555@lid";
+    public const string Group = "120363012345678901@g.us";
+
+    private PolicyHarness(FakeTimeProvider time, InMemoryServiceStateStore store, InMemoryAuditSink audit, InMemoryRecentChatSource recent, ServiceConversationPolicy policy)
+    {
+        Time = time;
+        Store = store;
+        Audit = audit;
+        Recent = recent;
+        Policy = policy;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public InMemoryServiceStateStore Store { get; }
+
+    public InMemoryAuditSink Audit { get; }
+
+    public InMemoryRecentChatSource Recent { get; }
+
+    public ServiceConversationPolicy Policy { get; private set; }
+
+    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true)
+    {
+        var time = new FakeTimeProvider(Start);
+        var store = new InMemoryServiceStateStore();
+        var audit = new InMemoryAuditSink();
+        var recent = new InMemoryRecentChatSource();
+        var options = new ServiceConversationOptions { Enabled = enabled };
+        configure?.Invoke(options);
+        var policy = await new ServiceConversationPolicyBuilder()
+            .WithOptions(options)
+            .WithStateStore(store)
+            .WithTimeProvider(time)
+            .WithRecentChatSource(recent)
+            .AddAuditSink(audit)
+            .BuildAsync();
+        audit.Drain(); // policy_loaded of the start
+        return new PolicyHarness(time, store, audit, recent, policy);
+    }
+
+    /// <summary>A new policy over the same store, as after a process restart.</summary>
+    public async Task RestartAsync()
+    {
+        var options = Policy.Options;
+        Policy.Dispose();
+        Policy = await new ServiceConversationPolicyBuilder()
+            .WithOptions(options)
+            .WithStateStore(Store)
+            .WithTimeProvider(Time)
+            .WithRecentChatSource(Recent)
+            .AddAuditSink(Audit)
+            .BuildAsync();
+    }
+
+    public static ChatId Id(string jid) => ChatId.Parse(jid);
+
+    public ValueTask<OutboundDecision> SendAsync(string chat, string text = "hola", Initiator initiator = Initiator.Operator, string? session = null, bool media = false)
+        => Policy.DecideOutboundAsync(new OutboundRequest(Id(chat), text, initiator, session, media));
+
+    public ValueTask<InboundDecision> InboundAsync(string chat, string text = "hola", bool media = false, string? alt = null)
+        => Policy.DecideInboundAsync(new InboundMessage(Id(chat), text, media, alt is null ? default : Id(alt)));
+
+    /// <summary>Drafts a first contact and approves it: the chat becomes a service chat in the default mode.</summary>
+    public async Task<OutboundDecision> StartConversationAsync(string chat, string? session = null)
+    {
+        var draft = await SendAsync(chat, "first contact", session: session);
+        if (draft.Outcome != OutboundOutcome.Draft)
+        {
+            throw new InvalidOperationException($"expected a draft, got {draft.Explain()}");
+        }
+
+        return await Policy.ApproveDraftAsync(draft.Draft, "owner");
+    }
+
+    public async Task MakeAutonomousAsync(string chat, string? session = null)
+    {
+        var result = await Policy.ApproveChatAsync(Id(chat), ServiceChatMode.Autonomous, "owner");
+        if (!result.Ok)
+        {
+            throw new InvalidOperationException(result.Explain());
+        }
+
+        if (session is not null)
+        {
+            await SendAsync(chat, "bind", session: session);
+        }
+    }
+
+    public ServiceChatStatus Status(string chat) => Policy.GetStatus(Id(chat)).Status;
+
+    public IReadOnlyList<PolicyEvent> DrainAudit() => Audit.Drain();
+
+    public string[] AuditTypes() => Audit.Drain().Select(e => e.Type.ToCode()).ToArray();
+
+    public void Dispose() => Policy.Dispose();
+}
