@@ -1,0 +1,83 @@
+using System;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using NUnit.Framework;
+using static Hermes.ServicePolicy.Tests.PolicyHarness;
+
+namespace Hermes.ServicePolicy.Tests.Policy;
+
+/// <summary>
+/// The gating hot path allocates nothing and completes synchronously for in-memory state. Allocation is counted
+/// (deterministic), never timed; speed is the benchmark suite's job.
+/// </summary>
+public class HotPathTests
+{
+    [Test]
+    public async Task An_approved_chats_inbound_decision_allocates_nothing_and_completes_synchronously()
+    {
+        using var h = await CreateAsync(o =>
+        {
+            o.ApprovedChats = [Movistar];
+            o.ApprovedPatterns = ["+34 699 00*"];
+        });
+        await h.StartConversationAsync(Vodafone, "s1");
+        var configured = new InboundMessage(Id(Movistar), "Claro, ¿me indica su DNI?");
+        var started = new InboundMessage(Id(Vodafone), "hola");
+        var pattern = new InboundMessage(Id("34699001234@s.whatsapp.net"), "hola");
+        var check = Warm(h.Policy, configured) & Warm(h.Policy, started) & Warm(h.Policy, pattern);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            check &= Decide(h.Policy, configured) & Decide(h.Policy, started) & Decide(h.Policy, pattern);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(check, Is.True);
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
+    public async Task An_autonomous_send_within_limits_allocates_nothing_and_completes_synchronously()
+    {
+        using var h = await CreateAsync(o =>
+        {
+            o.MaxAutoSendsPerChatPerHour = 10000;
+            o.MaxConsecutiveAgentSendsWithoutReply = 1000;
+        });
+        await h.MakeAutonomousAsync(Movistar, "s1");
+        var request = new OutboundRequest(Id(Movistar), "¿Hay novedades?", Initiator.Agent, "s1");
+        // The per-chat window grows by doubling until it holds an hour of sends; warm it past 512 so that the
+        // measured sends (up to 1000 in all, the fake clock standing still) fit in its 1024 slots.
+        var check = true;
+        for (var i = 0; i < 600; i++)
+        {
+            check &= Send(h.Policy, request);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 400; i++)
+        {
+            check &= Send(h.Policy, request);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(check, Is.True);
+        Assert.That(allocated, Is.Zero);
+    }
+
+    private static bool Warm(ServiceConversationPolicy policy, InboundMessage message) => Decide(policy, message);
+
+    private static bool Decide(ServiceConversationPolicy policy, InboundMessage message)
+    {
+        var pending = policy.DecideInboundAsync(message);
+        return pending.IsCompletedSuccessfully && pending.Result.IsDelivered;
+    }
+
+    private static bool Send(ServiceConversationPolicy policy, OutboundRequest request)
+    {
+        var pending = policy.DecideOutboundAsync(request);
+        return pending.IsCompletedSuccessfully && pending.Result.IsSent;
+    }
+}
