@@ -150,8 +150,8 @@ public class ConcurrencyTests
     public async Task Reads_during_reloads_see_one_whole_configuration()
     {
         using var h = await CreateAsync(o => o.ApprovedChats = [Movistar]);
-        var on = new Configuration.ServiceConversationOptions { Enabled = true, ApprovedChats = [Movistar] };
-        var off = new Configuration.ServiceConversationOptions { Enabled = true, ApprovedChats = [Vodafone] };
+        var on = new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = true, ApprovedChats = [Movistar] };
+        var off = new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = true, ApprovedChats = [Vodafone] };
         using var stop = new CancellationTokenSource();
         var reloader = Task.Run(async () =>
         {

@@ -128,11 +128,11 @@ public class DraftTests
     {
         using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar);
-        await h.Policy.ApplyConfigurationAsync(new Configuration.ServiceConversationOptions { Enabled = false });
+        await h.Policy.ApplyConfigurationAsync(new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = false });
         h.DrainAudit();
         Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.FeatureDisabled));
         Assert.That(h.AuditTypes(), Is.Empty, "feature_disabled is never audited");
-        await h.Policy.ApplyConfigurationAsync(new Configuration.ServiceConversationOptions { Enabled = true });
+        await h.Policy.ApplyConfigurationAsync(new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = true });
         Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).IsSent, Is.True);
     }
 
