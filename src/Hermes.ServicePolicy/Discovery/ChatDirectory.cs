@@ -91,8 +91,10 @@ public sealed class ChatDirectory
             foreach (var known in _known.GetKnownChats())
             {
                 var name = UnicodeText.SanitizeDisplayName(known.Name, MaxNameLength);
-                var listing = new ChatListing(known.Chat, name, known.Chat.Kind, known.LastActivity, ServiceChatStatus.None, 0, false);
-                byChat[known.Chat] = byChat.TryGetValue(known.Chat, out var existing) ? Merge(existing, listing) : listing;
+                // The host's entry wins (it knows the real last message); the policy fills in what the host forgot.
+                byChat[known.Chat] = byChat.TryGetValue(known.Chat, out var existing)
+                    ? existing with { Name = existing.Name.Length > 0 ? existing.Name : name, LastActivity = existing.LastActivity ?? known.LastActivity }
+                    : new ChatListing(known.Chat, name, known.Chat.Kind, known.LastActivity, ServiceChatStatus.None, 0, false);
             }
         }
 
@@ -106,7 +108,7 @@ public sealed class ChatDirectory
         return all;
     }
 
-    // The same chat seen twice (two aliases, or host and policy): latest activity, first non-empty name.
+    // The same chat twice in the host's list (two spellings or aliases): latest activity, first non-empty name.
     private static ChatListing Merge(ChatListing first, ChatListing second) => first with
     {
         Name = first.Name.Length > 0 ? first.Name : second.Name,
