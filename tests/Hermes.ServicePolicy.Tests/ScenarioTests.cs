@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Sample.Simulation;
-using Hermes.ServicePolicy.State;
 using NUnit.Framework;
 
 namespace Hermes.ServicePolicy.Tests;
@@ -25,13 +24,10 @@ public class ScenarioTests
     [TestCaseSource(nameof(Scenarios))]
     public async Task Scenario_passes(string relativePath)
     {
-        var store = new InMemoryServiceStateStore();
         var output = new StringWriter();
         var errors = new StringWriter();
-        await using var runner = new ScenarioRunner(() => store, output, errors);
-        using var reader = new StreamReader(Path.Combine(ScenarioDirectory, relativePath));
 
-        var exitCode = await runner.RunAsync(reader);
+        var exitCode = await SimulateCommand.RunAsync([Path.Combine(ScenarioDirectory, relativePath)], output, errors);
 
         Assert.That(exitCode, Is.EqualTo(0), $"{errors}\n--- output ---\n{output}");
     }

@@ -36,7 +36,11 @@ public sealed partial class ServiceConversationPolicy
         }
 
         // The hot path: an approved chat's reply. No clock, no lock, no allocation.
-        _limiter.RecordReply(view.Primary);
+        if (_limiter.RecordReply(view.Primary))
+        {
+            _checkpointDue = true;
+        }
+
         return new(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
     }
 
@@ -138,7 +142,11 @@ public sealed partial class ServiceConversationPolicy
                 }
             }
 
-            _limiter.RecordReply(view.Primary);
+            if (_limiter.RecordReply(view.Primary))
+            {
+                _checkpointDue = true;
+            }
+
             return new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia, null);
         }
         finally
@@ -193,6 +201,7 @@ public sealed partial class ServiceConversationPolicy
         }
 
         _lastBlockedTicks[primary] = now.UtcTicks;
+        _checkpointDue = true;
         return true;
     }
 

@@ -29,7 +29,7 @@ namespace Hermes.ServicePolicy.Policy;
 /// asynchronous gate; the autonomous send path takes only its chat's rate-limit lock.
 /// </para>
 /// </remarks>
-public sealed partial class ServiceConversationPolicy : IServiceConversationPolicy, IKnownChatSource, IDisposable
+public sealed partial class ServiceConversationPolicy : IServiceConversationPolicy, IKnownChatSource, IDisposable, IAsyncDisposable
 {
     /// <summary>The actor of changes the policy makes on its own (promotion, expiry, alias links from the transport).</summary>
     public const string SystemActor = "system";
@@ -44,6 +44,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private static readonly TimeSpan InboundBlockedAuditInterval = TimeSpan.FromHours(1);
 
     private readonly IServiceStateStore _store;
+    private readonly IDisposable? _ownedStore;
     private readonly IAuditSink[] _sinks;
     private readonly Queue<PolicyEvent>[] _undelivered;
     private readonly IRateLimiter _limiter;
@@ -59,10 +60,15 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private PolicyConfiguration _configuration = PolicyConfiguration.Defaults;
     private long _sequence;
     private volatile bool _sinkFaulted;
+    private volatile bool _checkpointDue;
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private readonly ITimer _checkpointTimer;
+    private int _disposed;
 
-    internal ServiceConversationPolicy(IServiceStateStore store, IReadOnlyList<IAuditSink> sinks, IRateLimiter limiter, TimeProvider time, IRecentChatSource recentChats, Action<PolicyFailure>? onFailure)
+    internal ServiceConversationPolicy(IServiceStateStore store, IReadOnlyList<IAuditSink> sinks, IRateLimiter limiter, TimeProvider time, IRecentChatSource recentChats, Action<PolicyFailure>? onFailure, IDisposable? ownedStore = null)
     {
         _store = store;
+        _ownedStore = ownedStore;
         _sinks = [.. sinks];
         _undelivered = new Queue<PolicyEvent>[_sinks.Length];
         for (var i = 0; i < _undelivered.Length; i++)
@@ -75,7 +81,13 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _onFailure = onFailure;
         Directory = new ChatDirectory(recentChats, this);
         Resolver = new ChatTargetResolver(Directory, this);
+
+        // Counters are checkpointed in batches (SPEC.md "Durability"), so the hot path never waits for a disk.
+        _checkpointTimer = time.CreateTimer(static state => ((ServiceConversationPolicy)state!).OnCheckpointTimer(), this, CheckpointInterval, CheckpointInterval);
     }
+
+    /// <summary>How often changed counters are checkpointed: at least once a second.</summary>
+    public static TimeSpan CheckpointInterval { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets the safe listing of recent chats, with each chat's service status (acceptance criterion 1).</summary>
     public ChatDirectory Directory { get; }
@@ -92,8 +104,88 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>Gets the number of chats with runtime state.</summary>
     public int ChatCount => _chats.Count;
 
-    /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Stops the checkpoint timer, saves the counters (a clean shutdown forgets nothing) and closes a store the builder opened.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Stops the checkpoint timer and saves the counters (a clean shutdown forgets nothing).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        await SaveCheckpointAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+        _ownedStore?.Dispose();
+        _gate.Dispose();
+        _checkpointGate.Dispose();
+    }
+
+    /// <summary>Saves the batched bookkeeping (rate-limit counters, suppressed block counts) now.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => SaveCheckpointAsync(force: true, cancellationToken);
+
+    private void OnCheckpointTimer()
+    {
+        if (_checkpointDue && Volatile.Read(ref _disposed) == 0)
+        {
+            _ = SaveCheckpointAsync(force: false, CancellationToken.None).AsTask();
+        }
+    }
+
+    private async ValueTask SaveCheckpointAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!force && !_checkpointDue)
+        {
+            return;
+        }
+
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_checkpointDue && !force)
+            {
+                return;
+            }
+
+            // Cleared before capturing: a change racing the capture marks it due again.
+            _checkpointDue = false;
+            if (!TryNow(out var now, out _))
+            {
+                _checkpointDue = true;
+                return;
+            }
+
+            var blocks = new List<BlockCount>();
+            foreach (var ((chat, reason), tracker) in _blocks)
+            {
+                int suppressed;
+                lock (tracker)
+                {
+                    suppressed = tracker.Suppressed;
+                }
+
+                if (suppressed > 0)
+                {
+                    var last = _lastBlockedTicks.TryGetValue(chat, out var ticks) ? new DateTimeOffset(ticks, TimeSpan.Zero) : now;
+                    blocks.Add(new BlockCount(chat, reason, suppressed, last));
+                }
+            }
+
+            await _store.SaveCheckpointAsync(new PolicyCheckpoint(now, _limiter.CaptureState(now), blocks), cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed checkpoint is reported and retried; it never throws into a timer thread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _checkpointDue = true;
+            Report("checkpoint", ex);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
 
     // ----------------------------------------------------------------------------------------------------------
     // Configuration
@@ -477,11 +569,26 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>Rebuilds state from the store's log. Called once by the builder, before any decision.</summary>
     internal async ValueTask LoadAsync(CancellationToken cancellationToken)
     {
-        var events = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var e in events)
+        var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var e in stored.Events)
         {
             Apply(e, replaying: true);
             _sequence = Math.Max(_sequence, e.Sequence);
+        }
+
+        if (stored.Checkpoint is { } checkpoint)
+        {
+            _limiter.RestoreState(checkpoint.RateLimits);
+            foreach (var block in checkpoint.Blocks)
+            {
+                var tracker = _blocks.GetOrAdd((block.Chat, block.Reason), static _ => new BlockTracker());
+                lock (tracker)
+                {
+                    tracker.Suppressed = block.Suppressed;
+                }
+
+                _lastBlockedTicks.AddOrUpdate(block.Chat, block.LastBlockedAt.UtcTicks, (_, old) => Math.Max(old, block.LastBlockedAt.UtcTicks));
+            }
         }
     }
 

@@ -11,9 +11,10 @@ using Hermes.ServicePolicy.State;
 namespace Hermes.ServicePolicy.Policy;
 
 /// <summary>
-/// Builds a <see cref="ServiceConversationPolicy"/>. Every piece has a default except the state store, which a
-/// host chooses on purpose (<see cref="WithStateStore"/>, or <see cref="UseInMemoryState"/> for tests): a policy
-/// that forgets revocations on restart is not a safeguard, so in-memory state is never picked silently.
+/// Builds a <see cref="ServiceConversationPolicy"/>. Every piece has a safe default: the state store is the durable
+/// <see cref="FileServiceStateStore"/> in <c>state_directory</c> (a per-user folder when empty), owned and closed by
+/// the policy. In-memory state forgets revocations on restart, so it is used only when asked for
+/// (<see cref="UseInMemoryState"/>, for tests).
 /// </summary>
 /// <example>
 /// <code>
@@ -106,12 +107,31 @@ public sealed class ServiceConversationPolicyBuilder
     /// <summary>
     /// Builds the policy: replays the store's log, then applies the configuration (audited <c>policy_loaded</c>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">No state store was chosen, or the configuration was refused or could not be recorded.</exception>
+    /// <exception cref="InvalidOperationException">The configuration was refused or could not be recorded.</exception>
+    /// <exception cref="System.IO.IOException">The default file store's directory is locked by another process.</exception>
+    /// <exception cref="StateStoreCorruptedException">The default file store's log is damaged.</exception>
     public async ValueTask<ServiceConversationPolicy> BuildAsync(CancellationToken cancellationToken = default)
     {
-        var store = _store ?? throw new InvalidOperationException(
-            "Choose a state store: WithStateStore(...) for durable state, or UseInMemoryState() for tests.");
-        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingWindowRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure);
+        var options = _options;
+        if (options is null && _values is not null)
+        {
+            options = ServiceConversationOptionsReader.Read(_values, out _);
+        }
+
+        IServiceStateStore store;
+        IDisposable? ownedStore = null;
+        if (_store is not null)
+        {
+            store = _store;
+        }
+        else
+        {
+            var fileStore = FileServiceStateStore.Open(FileServiceStateStore.ResolveDirectory(options?.StateDirectory));
+            store = fileStore;
+            ownedStore = fileStore;
+        }
+
+        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingWindowRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, ownedStore);
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -23,5 +23,12 @@ public interface IRateLimiter
     RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit);
 
     /// <summary>Resets the consecutive-sends counter of <paramref name="chat"/>: a reply arrived. Allocation-free.</summary>
-    void RecordReply(ChatId chat);
+    /// <returns>Whether a counter changed (and so a checkpoint is due).</returns>
+    bool RecordReply(ChatId chat);
+
+    /// <summary>Copies the autonomous-send counters that were counted before <paramref name="now"/>'s hour ended, for a checkpoint.</summary>
+    RateLimiterState CaptureState(DateTimeOffset now);
+
+    /// <summary>Restores counters from a checkpoint (at start-up, before any decision).</summary>
+    void RestoreState(RateLimiterState state);
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
 using Hermes.ServicePolicy.Identity;
 
 namespace Hermes.ServicePolicy.RateLimiting;
@@ -91,13 +93,57 @@ public sealed class SlidingWindowRateLimiter : IRateLimiter
     }
 
     /// <inheritdoc />
-    public void RecordReply(ChatId chat)
+    public bool RecordReply(ChatId chat)
     {
-        if (_chats.TryGetValue(chat, out var counters) && counters.Consecutive != 0)
+        if (_chats.TryGetValue(chat, out var counters) && Volatile.Read(ref counters.Consecutive) != 0)
         {
             lock (counters)
             {
                 counters.Consecutive = 0;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc />
+    public RateLimiterState CaptureState(DateTimeOffset now)
+    {
+        var chats = new List<ChatSendWindow>();
+        foreach (var (chat, counters) in _chats)
+        {
+            lock (counters)
+            {
+                counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
+                if (counters.Hourly.Count == 0 && counters.Consecutive == 0)
+                {
+                    continue;
+                }
+
+                chats.Add(new ChatSendWindow(chat, counters.Hourly.ToTimes(), counters.Consecutive));
+            }
+        }
+
+        return new RateLimiterState(chats);
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(RateLimiterState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var window in state.Chats)
+        {
+            var counters = _chats.GetOrAdd(window.Chat, static _ => new ChatCounters());
+            lock (counters)
+            {
+                foreach (var sent in window.Sends)
+                {
+                    counters.Hourly.Add(sent.UtcTicks);
+                }
+
+                counters.Consecutive = Math.Max(counters.Consecutive, window.Consecutive);
             }
         }
     }
@@ -164,6 +210,17 @@ public sealed class SlidingWindowRateLimiter : IRateLimiter
 
             _ring[(_head + index) % _ring.Length] = ticks;
             Count++;
+        }
+
+        public DateTimeOffset[] ToTimes()
+        {
+            var times = new DateTimeOffset[Count];
+            for (var i = 0; i < Count; i++)
+            {
+                times[i] = new DateTimeOffset(_ring[(_head + i) % _ring.Length], TimeSpan.Zero);
+            }
+
+            return times;
         }
 
         public void Remove(long ticks)

@@ -11,12 +11,15 @@ namespace Hermes.ServicePolicy.State;
 /// </summary>
 public interface IServiceStateStore
 {
-    /// <summary>Reads every event appended so far, oldest first, to rebuild state at start-up.</summary>
-    ValueTask<IReadOnlyList<PolicyEvent>> LoadAsync(CancellationToken cancellationToken = default);
+    /// <summary>Reads every event appended so far (oldest first) and the latest checkpoint, to rebuild state at start-up.</summary>
+    ValueTask<StoredState> LoadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Appends a batch of events as one atomic fact. When the returned task completes successfully the batch is
     /// durable; when it faults, none of it took effect and the policy answers <c>policy_unavailable</c>.
     /// </summary>
     ValueTask AppendAsync(IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the checkpoint of batched bookkeeping (counters). Atomic: a reader sees the old one or the new one.</summary>
+    ValueTask SaveCheckpointAsync(PolicyCheckpoint checkpoint, CancellationToken cancellationToken = default);
 }

@@ -26,9 +26,24 @@ public sealed class InMemoryServiceStateStore : IServiceStateStore
         }
     }
 
+    /// <summary>Gets the latest checkpoint saved, if any.</summary>
+    public PolicyCheckpoint? Checkpoint { get; private set; }
+
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<PolicyEvent>> LoadAsync(CancellationToken cancellationToken = default)
-        => new(Events);
+    public ValueTask<StoredState> LoadAsync(CancellationToken cancellationToken = default)
+        => new(new StoredState(Events, Checkpoint));
+
+    /// <inheritdoc />
+    public ValueTask SaveCheckpointAsync(PolicyCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        lock (_lock)
+        {
+            Checkpoint = checkpoint;
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc />
     public ValueTask AppendAsync(IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)

@@ -60,10 +60,26 @@ public class LifecycleTests
     }
 
     [Test]
-    public async Task Building_without_a_store_is_refused()
+    public async Task Building_without_a_store_uses_the_file_store_in_the_state_directory()
     {
-        var ex = Assert.ThrowsAsync<InvalidOperationException>(async () => await new ServiceConversationPolicyBuilder().BuildAsync());
-        Assert.That(ex!.Message, Does.Contain("UseInMemoryState"));
+        var directory = System.IO.Directory.CreateTempSubdirectory("hermes-default-").FullName;
+        try
+        {
+            await using (var policy = await new ServiceConversationPolicyBuilder()
+                .WithOptions(new ServiceConversationOptions { Enabled = true, StateDirectory = directory })
+                .BuildAsync())
+            {
+                await policy.RevokeAsync(Id(Movistar), "owner");
+            }
+
+            Assert.That(System.IO.File.Exists(System.IO.Path.Combine(directory, FileServiceStateStore.LogFileName)), Is.True);
+            await using var reopened = await new ServiceConversationPolicyBuilder().WithConfiguration([new("state_directory", directory)]).BuildAsync();
+            Assert.That(reopened.GetStatus(Id(Movistar)).Status, Is.EqualTo(ServiceChatStatus.Revoked), "the policy closed its store, so it reopens");
+        }
+        finally
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Test]

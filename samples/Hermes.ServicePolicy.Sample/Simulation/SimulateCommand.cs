@@ -1,0 +1,76 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Sample.Simulation;
+
+/// <summary>
+/// <c>simulate [--state DIR] FILE</c>: replays a scenario against the real library with the embedded durable store,
+/// in DIR (kept, so a second run starts from it) or in a temporary folder removed afterwards.
+/// The test suite calls this same method for every scenario file.
+/// </summary>
+public static class SimulateCommand
+{
+    /// <summary>The usage line.</summary>
+    public const string Usage = "usage: hermes-policy-sample simulate [--state DIR] FILE";
+
+    /// <summary>Runs the command; returns the exit code (0 passed, 1 an expectation failed, 2 malformed).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(errors);
+        string? stateDirectory = null;
+        string? file = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--state" && i + 1 < args.Length)
+            {
+                stateDirectory = args[++i];
+            }
+            else if (file is null && !args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                file = args[i];
+            }
+            else
+            {
+                await errors.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 2;
+            }
+        }
+
+        if (file is null)
+        {
+            await errors.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (!File.Exists(file))
+        {
+            await errors.WriteLineAsync($"no such scenario file: {file}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var temporary = stateDirectory is null ? Directory.CreateTempSubdirectory("hermes-simulate-").FullName : null;
+        try
+        {
+            var directory = stateDirectory ?? temporary!;
+            await using var runner = new ScenarioRunner(() => FileServiceStateStore.Open(directory), output, errors);
+            using var reader = new StreamReader(file);
+            return await runner.RunAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or StateStoreCorruptedException)
+        {
+            await errors.WriteLineAsync($"state store: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+    }
+}

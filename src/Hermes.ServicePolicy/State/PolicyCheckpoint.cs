@@ -1,0 +1,29 @@
+using System;
+using System.Collections.Generic;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.RateLimiting;
+
+namespace Hermes.ServicePolicy.State;
+
+/// <summary>
+/// The bookkeeping that is persisted in batches rather than event by event (SPEC.md "Durability"): autonomous-send
+/// counters and the blocks counted since each (chat, reason) pair's last <c>inbound_blocked</c> event. The policy
+/// saves one at least once a second while something changed, and at a clean shutdown; a crash may forget the last
+/// second of it, never anything the log holds.
+/// </summary>
+/// <param name="TakenAt">When it was taken.</param>
+/// <param name="RateLimits">The rate limiter's counters.</param>
+/// <param name="Blocks">Suppressed inbound blocks.</param>
+public sealed record PolicyCheckpoint(DateTimeOffset TakenAt, RateLimiterState RateLimits, IReadOnlyList<BlockCount> Blocks);
+
+/// <summary>Blocks of one (chat, reason) pair counted since its last <c>inbound_blocked</c> event.</summary>
+/// <param name="Chat">The chat.</param>
+/// <param name="Reason">The reason it was blocked.</param>
+/// <param name="Suppressed">Blocks since the last event (they go into the next event's count).</param>
+/// <param name="LastBlockedAt">The latest block.</param>
+public sealed record BlockCount(ChatId Chat, ReasonCode Reason, int Suppressed, DateTimeOffset LastBlockedAt);
+
+/// <summary>What a store hands back at start-up.</summary>
+/// <param name="Events">Every event in the log, oldest first.</param>
+/// <param name="Checkpoint">The latest checkpoint, if one was saved.</param>
+public sealed record StoredState(IReadOnlyList<PolicyEvent> Events, PolicyCheckpoint? Checkpoint);
