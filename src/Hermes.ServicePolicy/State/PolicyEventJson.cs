@@ -108,39 +108,115 @@ public static class PolicyEventJson
             throw new FormatException("A policy event is a JSON object.");
         }
 
-        var typeName = json.GetProperty("type").GetString();
-        if (!PolicyEventTypes.TryParse(typeName, out var type))
+        // One pass over the properties: start-up replays every event of the log through here.
+        long sequence = 0;
+        PolicyEventType? type = null;
+        DateTimeOffset? time = null;
+        ChatId chat = default, alias = default;
+        string? actor = null, draft = null, session = null, text = null, detail = null;
+        var reason = ReasonCode.None;
+        ServiceChatMode? from = null, to = null;
+        var count = 0;
+        TimeSpan? retryAfter = null;
+        var media = false;
+        Initiator? initiator = null;
+        DateTimeOffset? expiresAt = null;
+        foreach (var property in json.EnumerateObject())
         {
-            throw new FormatException($"Unknown policy event type '{typeName}'.");
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "seq":
+                    sequence = value.GetInt64();
+                    break;
+                case "type":
+                    var typeName = value.GetString();
+                    type = PolicyEventTypes.TryParse(typeName, out var parsedType) ? parsedType : throw new FormatException($"Unknown policy event type '{typeName}'.");
+                    break;
+                case "time":
+                    time = ReadTime(value);
+                    break;
+                case "chat":
+                    chat = ReadChat(value);
+                    break;
+                case "alias":
+                    alias = ReadChat(value);
+                    break;
+                case "actor":
+                    actor = value.GetString();
+                    break;
+                case "reason":
+                    var reasonName = value.GetString();
+                    reason = ReasonCodes.TryParse(reasonName, out var code) ? code : throw new FormatException($"Unknown reason '{reasonName}'.");
+                    break;
+                case "draft":
+                    draft = value.GetString();
+                    break;
+                case "session":
+                    session = value.GetString();
+                    break;
+                case "from":
+                    from = ReadMode(value);
+                    break;
+                case "to":
+                    to = ReadMode(value);
+                    break;
+                case "count":
+                    count = value.GetInt32();
+                    break;
+                case "retry_after":
+                    retryAfter = XmlConvert.ToTimeSpan(value.GetString()!);
+                    break;
+                case "text":
+                    text = value.GetString();
+                    break;
+                case "media":
+                    media = value.GetBoolean();
+                    break;
+                case "initiator":
+                    initiator = value.GetString() == "agent" ? Policy.Initiator.Agent : Policy.Initiator.Operator;
+                    break;
+                case "expires_at":
+                    expiresAt = ReadTime(value);
+                    break;
+                case "detail":
+                    detail = value.GetString();
+                    break;
+                default:
+                    throw new FormatException($"Unknown field '{property.Name}' in a policy event.");
+            }
+        }
+
+        if (type is null || time is null)
+        {
+            throw new FormatException("A policy event needs 'type' and 'time'.");
         }
 
         return new PolicyEvent
         {
-            Sequence = json.GetProperty("seq").GetInt64(),
-            Type = type,
-            Timestamp = DateTimeOffset.Parse(json.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-            Chat = ReadChat(json, "chat"),
-            Alias = ReadChat(json, "alias"),
-            Actor = ReadString(json, "actor"),
-            Reason = ReadString(json, "reason") is { } reason ? (ReasonCodes.TryParse(reason, out var code) ? code : throw new FormatException($"Unknown reason '{reason}'.")) : ReasonCode.None,
-            DraftId = ReadString(json, "draft"),
-            SessionId = ReadString(json, "session"),
-            FromMode = ReadMode(json, "from"),
-            ToMode = ReadMode(json, "to"),
-            Count = json.TryGetProperty("count", out var count) ? count.GetInt32() : 0,
-            RetryAfter = ReadString(json, "retry_after") is { } retry ? XmlConvert.ToTimeSpan(retry) : null,
-            Text = ReadString(json, "text"),
-            HasMedia = json.TryGetProperty("media", out var media) && media.GetBoolean(),
-            Initiator = ReadString(json, "initiator") switch
-            {
-                null => null,
-                "agent" => Policy.Initiator.Agent,
-                _ => Policy.Initiator.Operator,
-            },
-            ExpiresAt = ReadString(json, "expires_at") is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
-            Detail = ReadString(json, "detail"),
+            Sequence = sequence,
+            Type = type.Value,
+            Timestamp = time.Value,
+            Chat = chat,
+            Alias = alias,
+            Actor = actor,
+            Reason = reason,
+            DraftId = draft,
+            SessionId = session,
+            FromMode = from,
+            ToMode = to,
+            Count = count,
+            RetryAfter = retryAfter,
+            Text = text,
+            HasMedia = media,
+            Initiator = initiator,
+            ExpiresAt = expiresAt,
+            Detail = detail,
         };
     }
+
+    private static DateTimeOffset ReadTime(JsonElement value)
+        => value.TryGetDateTimeOffset(out var time) ? time.ToUniversalTime() : throw new FormatException($"'{value.GetRawText()}' is not an ISO 8601 time.");
 
     private static void WriteIfPresent(Utf8JsonWriter writer, string name, string? value)
     {
@@ -150,12 +226,15 @@ public static class PolicyEventJson
         }
     }
 
-    private static string? ReadString(JsonElement json, string name)
-        => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static ChatId ReadChat(JsonElement value)
+    {
+        var text = value.GetString() ?? throw new FormatException("A chat is a JID string.");
+        return ChatId.TryParse(text.AsSpan(), out var chat, out var error) ? chat : throw new FormatException($"'{text}' is not a JID: {error.Describe()}.");
+    }
 
-    private static ChatId ReadChat(JsonElement json, string name)
-        => ReadString(json, name) is { } text ? ChatId.Parse(text) : default;
-
-    private static ServiceChatMode? ReadMode(JsonElement json, string name)
-        => ReadString(json, name) is { } text ? (ServiceChatModes.TryParse(text, out var mode) ? mode : throw new FormatException($"Unknown mode '{text}'.")) : null;
+    private static ServiceChatMode ReadMode(JsonElement value)
+    {
+        var text = value.GetString();
+        return ServiceChatModes.TryParse(text, out var mode) ? mode : throw new FormatException($"Unknown mode '{text}'.");
+    }
 }

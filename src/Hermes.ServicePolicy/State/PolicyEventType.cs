@@ -113,16 +113,15 @@ public static class PolicyEventTypes
         _ => "unknown",
     };
 
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, PolicyEventType> ByCode =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(System.Linq.Enumerable.ToDictionary(System.Enum.GetValues<PolicyEventType>(), t => t.ToCode(), t => t), System.StringComparer.Ordinal);
+
     /// <summary>Parses a name given by <see cref="ToCode"/>.</summary>
     public static bool TryParse(string? code, out PolicyEventType type)
     {
-        foreach (var value in System.Enum.GetValues<PolicyEventType>())
+        if (code is not null && ByCode.TryGetValue(code, out type))
         {
-            if (string.Equals(value.ToCode(), code, System.StringComparison.Ordinal))
-            {
-                type = value;
-                return true;
-            }
+            return true;
         }
 
         type = default;
