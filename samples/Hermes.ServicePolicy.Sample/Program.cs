@@ -1,5 +1,7 @@
 using System;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Sample.Demo;
+using Hermes.ServicePolicy.Sample.Interactive;
 using Hermes.ServicePolicy.Sample.Simulation;
 
 namespace Hermes.ServicePolicy.Sample;
@@ -7,16 +9,27 @@ namespace Hermes.ServicePolicy.Sample;
 /// <summary>The sample console host.</summary>
 public static class Program
 {
-    /// <summary>Entry point: <c>simulate [--state DIR] FILE</c>.</summary>
+    private const string Usage = """
+        usage: hermes-policy-sample                                 the guided demo
+               hermes-policy-sample simulate [--state DIR] FILE     replay a scenario (JSON Lines)
+               hermes-policy-sample interactive [--state DIR]       a prompt with a command per scenario step
+        """;
+
+    /// <summary>Entry point: the guided demo, <c>simulate</c> or <c>interactive</c>.</summary>
     public static async Task<int> Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length > 0 && args[0] == "simulate")
+        switch (args.Length == 0 ? "demo" : args[0])
         {
-            return await SimulateCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+            case "demo":
+                return await GuidedDemo.RunAsync(Terminal.ForConsole()).ConfigureAwait(false);
+            case "simulate":
+                return await SimulateCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+            case "interactive":
+                return await InteractiveCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+            default:
+                await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 2;
         }
-
-        await Console.Error.WriteLineAsync(SimulateCommand.Usage).ConfigureAwait(false);
-        return 2;
     }
 }

@@ -112,6 +112,21 @@ public sealed class ScenarioRunner : IAsyncDisposable
         return failed ? 1 : 0;
     }
 
+    /// <summary>
+    /// Executes one step (a scenario line's object) and returns its result fields, without numbering or checking
+    /// expectations: the interactive mode's entry point.
+    /// </summary>
+    /// <exception cref="ScenarioFormatException">The step is malformed; nothing ran.</exception>
+    public async ValueTask<JsonObject> ExecuteStepAsync(JsonElement step, CancellationToken cancellationToken = default)
+    {
+        var op = RequiredString(step, "op");
+        await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(op, step, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gets the names given to drafts so far (<c>name</c> on a send), for the interactive mode.</summary>
+    public IReadOnlyDictionary<string, DraftId> DraftNames => _draftNames;
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
