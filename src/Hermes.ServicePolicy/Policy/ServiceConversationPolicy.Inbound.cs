@@ -15,7 +15,7 @@ public sealed partial class ServiceConversationPolicy
         var configuration = Volatile.Read(ref _configuration);
         if (!configuration.Enabled)
         {
-            return new(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat)));
+            return Done(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat)));
         }
 
         if (_sinkFaulted || KindReason(message.Chat) != ReasonCode.None || NeedsAliasLink(message, configuration))
@@ -41,7 +41,20 @@ public sealed partial class ServiceConversationPolicy
             _checkpointDue = true;
         }
 
-        return new(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
+        return Done(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
+    }
+
+    private static ValueTask<InboundDecision> Done(InboundDecision decision)
+    {
+        ServiceConversationMetrics.Inbound(decision);
+        return new(decision);
+    }
+
+    private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        var decision = await DecideInboundCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        ServiceConversationMetrics.Inbound(decision);
+        return decision;
     }
 
     private static bool CanPromote(ChatView view)
@@ -65,7 +78,7 @@ public sealed partial class ServiceConversationPolicy
             || configuration.IsConfigured(phone, default) || configuration.IsConfigured(lid, default);
     }
 
-    private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
+    private async ValueTask<InboundDecision> DecideInboundCoreAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         if (_sinkFaulted && await EnsureSinksHealthyAsync(cancellationToken).ConfigureAwait(false) is { } sinkError)
         {

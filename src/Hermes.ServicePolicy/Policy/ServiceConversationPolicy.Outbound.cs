@@ -21,7 +21,7 @@ public sealed partial class ServiceConversationPolicy
         var configuration = Volatile.Read(ref _configuration);
         if (!configuration.Enabled)
         {
-            return new(OutboundDecision.Denied(ReasonCode.FeatureDisabled, _aliases.GetPrimary(request.Chat)));
+            return Done(OutboundDecision.Denied(ReasonCode.FeatureDisabled, _aliases.GetPrimary(request.Chat)));
         }
 
         if (_sinkFaulted || KindReason(request.Chat) != ReasonCode.None)
@@ -40,7 +40,7 @@ public sealed partial class ServiceConversationPolicy
         // The hot path: an autonomous chat within its limits. One clock read, one per-chat limiter lock.
         if (!TryNow(out var now, out var clockError))
         {
-            return new(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
+            return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
         }
 
         var permit = _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
@@ -50,7 +50,13 @@ public sealed partial class ServiceConversationPolicy
         }
 
         _checkpointDue = true;
-        return new(new OutboundDecision(OutboundOutcome.Sent, ReasonCode.None, view.Primary, default, request.Text, request.SessionId ?? view.Session, null, false, null));
+        return Done(new OutboundDecision(OutboundOutcome.Sent, ReasonCode.None, view.Primary, default, request.Text, request.SessionId ?? view.Session, null, false, null));
+    }
+
+    private static ValueTask<OutboundDecision> Done(OutboundDecision decision)
+    {
+        ServiceConversationMetrics.Outbound(decision, approval: false);
+        return new(decision);
     }
 
     private async ValueTask<OutboundDecision> DenyAsync(OutboundRequest request, Identity.ChatId primary, ReasonCode reason, TimeSpan? retryAfter, DateTimeOffset now, CancellationToken cancellationToken)
@@ -58,7 +64,9 @@ public sealed partial class ServiceConversationPolicy
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DenyInsideGateAsync(primary, reason, retryAfter, now, ActorOf(request.Initiator), request.Initiator, request.HasMedia, default, cancellationToken).ConfigureAwait(false);
+            var decision = await DenyInsideGateAsync(primary, reason, retryAfter, now, ActorOf(request.Initiator), request.Initiator, request.HasMedia, default, cancellationToken).ConfigureAwait(false);
+            ServiceConversationMetrics.Outbound(decision, approval: false);
+            return decision;
         }
         finally
         {
@@ -91,6 +99,13 @@ public sealed partial class ServiceConversationPolicy
     private static string ActorOf(Initiator initiator) => initiator == Initiator.Agent ? AgentActor : OperatorActor;
 
     private async ValueTask<OutboundDecision> DecideOutboundSlowAsync(OutboundRequest request, CancellationToken cancellationToken)
+    {
+        var decision = await DecideOutboundCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        ServiceConversationMetrics.Outbound(decision, approval: false);
+        return decision;
+    }
+
+    private async ValueTask<OutboundDecision> DecideOutboundCoreAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
         if (_sinkFaulted && await EnsureSinksHealthyAsync(cancellationToken).ConfigureAwait(false) is { } sinkError)
         {
@@ -227,6 +242,13 @@ public sealed partial class ServiceConversationPolicy
     public async ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(approvedBy);
+        var decision = await ApproveDraftCoreAsync(draft, approvedBy, cancellationToken).ConfigureAwait(false);
+        ServiceConversationMetrics.Outbound(decision, approval: true);
+        return decision;
+    }
+
+    private async ValueTask<OutboundDecision> ApproveDraftCoreAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken)
+    {
         if (_sinkFaulted && await EnsureSinksHealthyAsync(cancellationToken).ConfigureAwait(false) is { } sinkError)
         {
             return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, default, error: sinkError, draft: draft);

@@ -469,6 +469,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         foreach (var e in events)
         {
             Apply(e, replaying: false);
+            ServiceConversationMetrics.Committed(e);
         }
 
         await PublishAsync(events, cancellationToken).ConfigureAwait(false);
