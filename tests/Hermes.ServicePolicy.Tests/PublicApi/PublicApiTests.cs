@@ -15,18 +15,20 @@ namespace Hermes.ServicePolicy.Tests.PublicApi;
 /// </summary>
 public class PublicApiTests
 {
-    [Test]
-    public void The_public_api_matches_the_approved_listing()
+    [TestCase(typeof(ServiceConversationPolicy), "Hermes.ServicePolicy")]
+    [TestCase(typeof(Hermes.ServicePolicy.Extensions.Logging.LoggerAuditSink), "Hermes.ServicePolicy.Extensions")]
+    public void The_public_api_matches_the_approved_listing(Type anyType, string package)
     {
-        var actual = Describe(typeof(ServiceConversationPolicy).Assembly);
+        ArgumentNullException.ThrowIfNull(anyType);
+        var actual = Describe(anyType.Assembly);
         var directory = Path.Combine(TestContext.CurrentContext.TestDirectory, "PublicApi");
-        var approvedPath = Path.Combine(directory, "Hermes.ServicePolicy.approved.txt");
+        var approvedPath = Path.Combine(directory, $"{package}.approved.txt");
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
         if (!string.Equals(approved, actual, StringComparison.Ordinal))
         {
-            var received = Path.Combine(FindSourceDirectory(), "Hermes.ServicePolicy.received.txt");
+            var received = Path.Combine(FindSourceDirectory(), $"{package}.received.txt");
             File.WriteAllText(received, actual);
-            Assert.Fail($"The public API changed. If that is intended, review and copy {received} over Hermes.ServicePolicy.approved.txt.");
+            Assert.Fail($"The public API of {package} changed. If that is intended, review and copy {received} over {package}.approved.txt.");
         }
     }
 

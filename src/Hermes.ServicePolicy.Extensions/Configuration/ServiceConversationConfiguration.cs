@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using Hermes.ServicePolicy.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Hermes.ServicePolicy.Extensions.Configuration;
+
+/// <summary>
+/// Reads the <c>service_conversations</c> section with the core's <see cref="ServiceConversationOptionsReader"/>, so
+/// the snake_case keys of the source document and the PascalCase property names both bind, from any provider (JSON,
+/// environment variables, YAML, …), with the same rules and messages as everywhere else.
+/// </summary>
+internal sealed class ServiceConversationConfiguration : IConfigureOptions<ServiceConversationOptions>, IValidateOptions<ServiceConversationOptions>
+{
+    public ServiceConversationConfiguration(IConfiguration section) => Section = section;
+
+    public IConfiguration Section { get; }
+
+    /// <summary>The section as flat key/value pairs relative to it, as the reader takes them.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Values() => Section.AsEnumerable(makePathsRelative: true);
+
+    public void Configure(ServiceConversationOptions options)
+    {
+        var read = ServiceConversationOptionsReader.Read(Values(), out _);
+        if (read is null)
+        {
+            return; // Validate reports the errors, naming key and value
+        }
+
+        options.Enabled = read.Enabled;
+        options.DefaultMode = read.DefaultMode;
+        options.ApprovedChats = read.ApprovedChats;
+        options.ApprovedPatterns = read.ApprovedPatterns;
+        options.AllowAgentInitiatedServiceChats = read.AllowAgentInitiatedServiceChats;
+        options.AutoPromoteRepliedToChats = read.AutoPromoteRepliedToChats;
+        options.MaxNewServiceChatsPerDay = read.MaxNewServiceChatsPerDay;
+        options.RequireExplicitApprovalForFirstContact = read.RequireExplicitApprovalForFirstContact;
+        options.AllowMedia = read.AllowMedia;
+        options.MaxAutoSendsPerChatPerHour = read.MaxAutoSendsPerChatPerHour;
+        options.MaxConsecutiveAgentSendsWithoutReply = read.MaxConsecutiveAgentSendsWithoutReply;
+        options.PendingDraftTtlMinutes = read.PendingDraftTtlMinutes;
+        options.CommandPrefixes = read.CommandPrefixes;
+        options.StateDirectory = read.StateDirectory;
+    }
+
+    public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)
+    {
+        ServiceConversationOptionsReader.Read(Values(), out var readErrors);
+        if (readErrors.Count > 0)
+        {
+            return Fail(readErrors);
+        }
+
+        var result = ServiceConversationOptionsValidator.Validate(options);
+        return result.IsValid ? ValidateOptionsResult.Success : Fail(result.Errors);
+    }
+
+    private static ValidateOptionsResult Fail(IReadOnlyList<ConfigurationError> errors)
+    {
+        var messages = new List<string>(errors.Count);
+        foreach (var error in errors)
+        {
+            messages.Add($"{ServiceConversationOptions.SectionPath}:{error}");
+        }
+
+        return ValidateOptionsResult.Fail(messages);
+    }
+}
+
+/// <summary>Validates options given in code (the <c>Action</c> overload) with the core's validator.</summary>
+internal sealed class ServiceConversationOptionsValidation : IValidateOptions<ServiceConversationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)
+    {
+        var result = ServiceConversationOptionsValidator.Validate(options);
+        if (result.IsValid)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var messages = new List<string>(result.Errors.Count);
+        foreach (var error in result.Errors)
+        {
+            messages.Add($"{ServiceConversationOptions.SectionPath}:{error}");
+        }
+
+        return ValidateOptionsResult.Fail(messages);
+    }
+}

@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Audit;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.Extensions.Logging;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.State;
+using Hermes.ServicePolicy.Targeting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NUnit.Framework;
+
+namespace Hermes.ServicePolicy.Tests.Extensions;
+
+/// <summary>The Microsoft.Extensions integration with a real container, real configuration providers and real files.</summary>
+public class DependencyInjectionTests
+{
+    private string _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("hermes-di-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_directory, recursive: true);
+
+    private string WriteSettings(string serviceConversations, string name = "appsettings.json")
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, $$"""{ "whatsapp": { "service_conversations": {{serviceConversations}} } }""");
+        return path;
+    }
+
+    private static ServiceProvider Build(IConfiguration configuration, Action<IServiceCollection>? more = null, FakeLogCollector? logs = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(builder =>
+        {
+            if (logs is not null)
+            {
+                builder.AddProvider(new FakeLoggerProvider(logs));
+            }
+        });
+        services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath));
+        more?.Invoke(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    [Test]
+    public async Task Binds_the_source_documents_snake_case_keys_from_a_json_file()
+    {
+        var settings = WriteSettings($$"""
+            {
+              "enabled": true,
+              "default_mode": "autonomous",
+              "approved_chats": ["+34 610 000 111"],
+              "approved_patterns": ["+34 1004*"],
+              "max_new_service_chats_per_day": 5,
+              "allow_media": false,
+              "state_directory": "{{Path.Combine(_directory, "state").Replace("\\", "\\\\", StringComparison.Ordinal)}}"
+            }
+            """);
+        var configuration = new ConfigurationBuilder().AddJsonFile(settings).Build();
+        await using var provider = Build(configuration);
+        var policy = provider.GetRequiredService<IServiceConversationPolicy>();
+        var options = provider.GetRequiredService<IOptions<ServiceConversationOptions>>().Value;
+        Assert.That(policy.IsEnabled, Is.True);
+        Assert.That((options.DefaultMode, options.MaxNewServiceChatsPerDay, options.AllowMedia), Is.EqualTo((ServiceChatMode.Autonomous, 5, false)));
+        Assert.That(options.ApprovedPatterns.Single(), Is.EqualTo("+34 1004*"));
+        var decision = await policy.DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "hola", Initiator.Agent));
+        Assert.That(decision.IsSent, Is.True);
+        Assert.That(File.Exists(Path.Combine(_directory, "state", FileServiceStateStore.LogFileName)), Is.True, "the default store is the durable file store in state_directory");
+        Assert.That(provider.GetRequiredService<IServiceStateStore>(), Is.InstanceOf<FileServiceStateStore>());
+    }
+
+    [Test]
+    public async Task Binds_pascal_case_keys_and_environment_variables()
+    {
+        const string prefix = "HSPTEST_BIND_";
+        Environment.SetEnvironmentVariable(prefix + "WHATSAPP__SERVICE_CONVERSATIONS__ENABLED", "true");
+        Environment.SetEnvironmentVariable(prefix + "WHATSAPP__SERVICE_CONVERSATIONS__MAXAUTOSENDSPERCHATPERHOUR", "42");
+        Environment.SetEnvironmentVariable(prefix + "WHATSAPP__SERVICE_CONVERSATIONS__COMMAND_PREFIXES__0", "!");
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection([new("whatsapp:service_conversations:StateDirectory", Path.Combine(_directory, "state"))])
+                .AddEnvironmentVariables(prefix)
+                .Build();
+            await using var provider = Build(configuration);
+            var options = provider.GetRequiredService<IOptions<ServiceConversationOptions>>().Value;
+            Assert.That(options.Enabled, Is.True);
+            Assert.That(options.MaxAutoSendsPerChatPerHour, Is.EqualTo(42));
+            Assert.That(options.CommandPrefixes, Is.EqualTo(new[] { "!" }));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "WHATSAPP__SERVICE_CONVERSATIONS__ENABLED", null);
+            Environment.SetEnvironmentVariable(prefix + "WHATSAPP__SERVICE_CONVERSATIONS__MAXAUTOSENDSPERCHATPERHOUR", null);
+            Environment.SetEnvironmentVariable(prefix + "WHATSAPP__SERVICE_CONVERSATIONS__COMMAND_PREFIXES__0", null);
+        }
+    }
+
+    [TestCase("{ \"enabled\": \"maybe\" }", "enabled", "maybe")]
+    [TestCase("{ \"allow_medias\": true }", "allow_medias", "True")]
+    [TestCase("{ \"max_new_service_chats_per_day\": 5000 }", "max_new_service_chats_per_day", "5000")]
+    [TestCase("{ \"approved_patterns\": [\"*\"] }", "approved_patterns:0", "*")]
+    [TestCase("{ \"approved_chats\": [\"Movistar\"] }", "approved_chats:0", "Movistar")]
+    public async Task An_invalid_configuration_fails_at_start_naming_key_and_value(string section, string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(WriteSettings(section)).Build();
+        using var host = Host.CreateDefaultBuilder()
+            .ConfigureServices(services => services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)).AddInMemoryServiceConversationState())
+            .Build();
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.That(ex!.Message, Does.Contain(key).And.Contain(value));
+        await Task.CompletedTask;
+    }
+
+    [Test]
+    public async Task Options_given_in_code_are_validated_too()
+    {
+        var services = new ServiceCollection();
+        services.AddServiceConversationPolicy(o => o.PendingDraftTtlMinutes = 0).AddInMemoryServiceConversationState();
+        await using var provider = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IServiceConversationPolicy>());
+        Assert.That(ex!.Message, Does.Contain("pending_draft_ttl_minutes").And.Contain("'0'"));
+    }
+
+    [Test]
+    public async Task A_changed_json_file_reloads_live_and_an_invalid_change_keeps_the_last_good_one()
+    {
+        var settings = WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": 3 }");
+        var configuration = new ConfigurationBuilder().AddJsonFile(settings, optional: false, reloadOnChange: true).Build();
+        var logs = new FakeLogCollector();
+        var audit = new InMemoryAuditSink();
+        await using var provider = Build(configuration, s => s.AddInMemoryServiceConversationState().AddSingleton<IAuditSink>(audit), logs);
+        var policy = provider.GetRequiredService<ServiceConversationPolicy>();
+        await policy.RevokeAsync(ChatId.Parse("34610000111@s.whatsapp.net"), "owner");
+
+        WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": 7 }");
+        await WaitUntilAsync(() => policy.Options.MaxNewServiceChatsPerDay == 7);
+        Assert.That(policy.GetStatus(ChatId.Parse("34610000111@s.whatsapp.net")).Status, Is.EqualTo(ServiceChatStatus.Revoked), "state is kept");
+        Assert.That(audit.Events.Count(e => e.Type == PolicyEventType.PolicyLoaded), Is.EqualTo(2));
+
+        WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": -1 }");
+        await WaitUntilAsync(() => audit.Events.Any(e => e.Type == PolicyEventType.PolicyRejected));
+        Assert.That(policy.Options.MaxNewServiceChatsPerDay, Is.EqualTo(7));
+        await WaitUntilAsync(() => logs.GetSnapshot().Any(r => r.Id.Id == 2003));
+        Assert.That(logs.GetSnapshot().Single(r => r.Id.Id == 2003).Message, Does.Contain("max_new_service_chats_per_day").And.Contain("-1"));
+    }
+
+    [Test]
+    public async Task The_logger_audit_sink_uses_stable_event_ids_and_masks_numbers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("whatsapp:service_conversations:enabled", "true")]).Build();
+        var logs = new FakeLogCollector();
+        await using var provider = Build(configuration, s => s.AddInMemoryServiceConversationState(), logs);
+        var policy = provider.GetRequiredService<IServiceConversationPolicy>();
+        var draft = await policy.DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "secreto: mi DNI es 1234", Initiator.Operator));
+        await policy.RevokeAsync(ChatId.Parse("34610000111@s.whatsapp.net"), "owner");
+
+        var records = logs.GetSnapshot().Where(r => r.Category == "Hermes.ServicePolicy.Audit").ToList();
+        Assert.That(records.Select(r => (r.Id.Id, r.Id.Name)), Is.EqualTo(new[]
+        {
+            (1001, "policy_loaded"),
+            (1003, "first_contact_drafted"),
+            (1019, "chat_revoked"),
+            (1007, "first_contact_cancelled"),
+        }));
+        Assert.That(records.All(r => r.Level == LogLevel.Information), Is.True);
+        Assert.That(records[1].Message, Does.Contain("346*****111@s.whatsapp.net").And.Not.Contain("34610000111"));
+        Assert.That(string.Join("\n", records.Select(r => r.Message)), Does.Not.Contain("secreto"), "message bodies are never logged");
+        Assert.That(draft.Outcome, Is.EqualTo(OutboundOutcome.Draft));
+    }
+
+    [Test]
+    public async Task Registration_is_idempotent_and_every_piece_can_be_replaced()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("whatsapp:service_conversations:enabled", "true")]).Build();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        var recent = new InMemoryRecentChatSource();
+        recent.Replace([new RecentChat("34610000111@s.whatsapp.net", "Movistar", false, 1)]);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton<IRecentChatSource>(recent);
+        services.AddInMemoryServiceConversationState();
+        services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath));
+        services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath));
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.That(services.Count(d => d.ServiceType == typeof(ServiceConversationPolicy)), Is.EqualTo(1));
+        Assert.That(provider.GetRequiredService<IServiceConversationPolicy>(), Is.SameAs(provider.GetRequiredService<ServiceConversationPolicy>()));
+        Assert.That(provider.GetRequiredService<IServiceStateStore>(), Is.InstanceOf<InMemoryServiceStateStore>());
+        Assert.That((await provider.GetRequiredService<IChatTargetResolver>().ResolveAsync("Movistar")).Chat.ToString(), Is.EqualTo("34610000111@s.whatsapp.net"));
+        Assert.That((await provider.GetRequiredService<ChatDirectory>().ListAsync()).Single().Name, Is.EqualTo("Movistar"));
+        var drafted = await provider.GetRequiredService<IServiceConversationPolicy>().DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "x", Initiator.Operator));
+        Assert.That(provider.GetRequiredService<IServiceConversationPolicy>().GetPendingDrafts().Single().CreatedAt, Is.EqualTo(time.GetUtcNow()), "the host's TimeProvider is used");
+        Assert.That(drafted.Outcome, Is.EqualTo(OutboundOutcome.Draft));
+    }
+
+    [Test]
+    public void Chat_masking_keeps_three_digits_at_each_end()
+    {
+        Assert.That(ChatMasking.Mask(ChatId.Parse("34610000111@s.whatsapp.net")), Is.EqualTo("346*****111@s.whatsapp.net"));
+        Assert.That(ChatMasking.Mask(ChatId.Parse("123456789012345@lid")), Is.EqualTo("123*********345@lid"));
+        Assert.That(ChatMasking.Mask(ChatId.Parse("12345@lid")), Is.EqualTo("*****@lid"));
+        Assert.That(ChatMasking.Mask(ChatId.Parse("120363012345678901@g.us")), Is.EqualTo("120363012345678901@g.us"));
+        Assert.That(ChatMasking.Mask(default), Is.EqualTo("-"));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+}
