@@ -75,7 +75,7 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceStateStore>(sp => FileServiceStateStore.Open(
             FileServiceStateStore.ResolveDirectory(sp.GetRequiredService<IOptions<ServiceConversationOptions>>().Value.StateDirectory)));
-        services.TryAddSingleton<IRateLimiter, SlidingWindowRateLimiter>();
+        services.TryAddSingleton<IRateLimiter, SlidingLogRateLimiter>();
         services.TryAddSingleton<IRecentChatSource, InMemoryRecentChatSource>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, LoggerAuditSink>(sp =>
             new LoggerAuditSink((sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Hermes.ServicePolicy.Audit"))));

@@ -72,7 +72,7 @@ public sealed class ServiceConversationPolicyBuilder
         return this;
     }
 
-    /// <summary>Replaces the default <see cref="SlidingWindowRateLimiter"/>.</summary>
+    /// <summary>Replaces the default <see cref="SlidingLogRateLimiter"/>.</summary>
     public ServiceConversationPolicyBuilder WithRateLimiter(IRateLimiter limiter)
     {
         ArgumentNullException.ThrowIfNull(limiter);
@@ -131,7 +131,7 @@ public sealed class ServiceConversationPolicyBuilder
             ownedStore = fileStore;
         }
 
-        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingWindowRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, ownedStore);
+        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, ownedStore);
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,7 @@ using NUnit.Framework;
 
 namespace Hermes.ServicePolicy.Tests.RateLimiting;
 
-public class SlidingWindowRateLimiterTests
+public class SlidingLogRateLimiterTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
     private static readonly ChatId Chat = ChatId.Parse("34600123456@s.whatsapp.net");
@@ -13,7 +13,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void The_daily_window_frees_a_slot_exactly_24_hours_after_it_was_taken()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         Assert.That(limiter.TryAcquireNewChat(T0, 2).IsAcquired, Is.True);
         Assert.That(limiter.TryAcquireNewChat(T0.AddHours(5), 2).IsAcquired, Is.True);
         var denied = limiter.TryAcquireNewChat(T0.AddHours(6), 2);
@@ -27,7 +27,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void A_released_slot_can_be_taken_again()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         limiter.TryAcquireNewChat(T0, 1);
         limiter.ReleaseNewChat(T0);
         Assert.That(limiter.TryAcquireNewChat(T0, 1).IsAcquired, Is.True);
@@ -36,7 +36,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void Replayed_slots_count_in_time_order_whatever_order_they_come_in()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         limiter.RecordNewChat(T0.AddHours(3));
         limiter.RecordNewChat(T0.AddHours(1));
         limiter.RecordNewChat(T0.AddHours(2));
@@ -47,7 +47,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void A_lowered_limit_waits_for_enough_slots_to_free()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         for (var i = 0; i < 5; i++)
         {
             limiter.TryAcquireNewChat(T0.AddHours(i), 10);
@@ -60,7 +60,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void The_hourly_window_and_the_consecutive_counter_are_per_chat()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         var other = ChatId.Parse("34600999999@s.whatsapp.net");
         Assert.That(limiter.TryAcquireAutonomousSend(Chat, T0, 2, 10).IsAcquired, Is.True);
         Assert.That(limiter.TryAcquireAutonomousSend(Chat, T0.AddMinutes(30), 2, 10).IsAcquired, Is.True);
@@ -74,7 +74,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void A_denied_send_is_not_counted()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         limiter.TryAcquireAutonomousSend(Chat, T0, 1, 10);
         for (var i = 1; i <= 5; i++)
         {
@@ -87,7 +87,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void A_reply_resets_only_the_consecutive_counter()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         limiter.TryAcquireAutonomousSend(Chat, T0, 3, 1);
         Assert.That(limiter.TryAcquireAutonomousSend(Chat, T0, 3, 1).Reason, Is.EqualTo(ReasonCode.ConsecutiveSendsWithoutReply));
         limiter.RecordReply(Chat);
@@ -102,7 +102,7 @@ public class SlidingWindowRateLimiterTests
     [Test]
     public void The_window_grows_past_its_first_capacity_and_keeps_order()
     {
-        var limiter = new SlidingWindowRateLimiter();
+        var limiter = new SlidingLogRateLimiter();
         for (var i = 0; i < 100; i++)
         {
             Assert.That(limiter.TryAcquireAutonomousSend(Chat, T0.AddSeconds(i), 100, 1000).IsAcquired, Is.True);

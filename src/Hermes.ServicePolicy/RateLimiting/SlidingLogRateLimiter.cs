@@ -7,11 +7,12 @@ using Hermes.ServicePolicy.Identity;
 namespace Hermes.ServicePolicy.RateLimiting;
 
 /// <summary>
-/// The default <see cref="IRateLimiter"/>: exact sliding-window logs (the time of each counted event in a ring
+/// The default <see cref="IRateLimiter"/> (named for its algorithm, and so as not to clash with
+/// System.Threading.RateLimiting's SlidingWindowRateLimiter): exact sliding-window logs (the time of each counted event in a ring
 /// buffer), so a limit is never exceeded at a window edge as fixed windows allow. Each window takes a short lock of
 /// its own; chats never contend with one another. Steady-state acquires allocate nothing.
 /// </summary>
-public sealed class SlidingWindowRateLimiter : IRateLimiter
+public sealed class SlidingLogRateLimiter : IRateLimiter
 {
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);

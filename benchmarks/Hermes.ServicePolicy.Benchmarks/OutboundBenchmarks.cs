@@ -1,0 +1,88 @@
+using System;
+using System.Threading.RateLimiting;
+using BenchmarkDotNet.Attributes;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.RateLimiting;
+
+namespace Hermes.ServicePolicy.Benchmarks;
+
+/// <summary>
+/// The autonomous outbound decision (limiter included) beside its closest .NET peer, a
+/// <see cref="PartitionedRateLimiter"/> with a sliding window per chat, and beside our limiter alone.
+/// </summary>
+[MemoryDiagnoser]
+public class OutboundBenchmarks
+{
+    private const int Chats = 100_000;
+    private ServiceConversationPolicy _policy = null!;
+    private OutboundRequest _request;
+    private InboundMessage _reply;
+    private PartitionedRateLimiter<ChatId> _peer = null!;
+    private Hermes.ServicePolicy.RateLimiting.SlidingLogRateLimiter _limiter = null!;
+    private SteppingTimeProvider _limiterClock = null!;
+    private ChatId _chat;
+    private int _sends;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The clock steps 0.5 s per read: the sliding hour never holds more than 7 200 sends, under the limit.
+        _policy = PolicyFixture.Build(
+            new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000 },
+            new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500)));
+        PolicyFixture.Approve(_policy, Chats);
+        _chat = PolicyFixture.Chat(4242);
+        _request = new OutboundRequest(_chat, "¿Hay novedades?", Initiator.Agent);
+        _reply = new InboundMessage(_chat, "Sí");
+        _peer = PartitionedRateLimiter.Create<ChatId, ChatId>(chat => RateLimitPartition.GetSlidingWindowLimiter(chat, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = int.MaxValue,
+            Window = TimeSpan.FromHours(1),
+            SegmentsPerWindow = 60,
+            QueueLimit = 0,
+            AutoReplenishment = false,
+        }));
+        _limiter = new Hermes.ServicePolicy.RateLimiting.SlidingLogRateLimiter();
+        _limiterClock = new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _policy.Dispose();
+        _peer.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "peer: PartitionedRateLimiter (sliding window per chat).AttemptAcquire")]
+    public bool Peer()
+    {
+        using var lease = _peer.AttemptAcquire(_chat);
+        return lease.IsAcquired;
+    }
+
+    [Benchmark(Description = "our limiter alone: TryAcquireAutonomousSend")]
+    public bool LimiterAlone()
+    {
+        var acquired = _limiter.TryAcquireAutonomousSend(_chat, _limiterClock.GetUtcNow(), 10_000, 1_000).IsAcquired;
+        if ((++_sends & 511) == 0)
+        {
+            _limiter.RecordReply(_chat);
+        }
+
+        return acquired;
+    }
+
+    [Benchmark(Description = "outbound autonomous decision, limiter included")]
+    public bool Autonomous()
+    {
+        var sent = _policy.DecideOutboundAsync(_request).Result.IsSent;
+        if ((++_sends & 511) == 0)
+        {
+            _policy.DecideInboundAsync(_reply).AsTask().GetAwaiter().GetResult(); // a reply resets the consecutive count
+        }
+
+        return sent;
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Benchmarks;
+
+/// <summary>Builds policies with many chats in runtime state and many configured patterns.</summary>
+internal static class PolicyFixture
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    public static ChatId Chat(int i) => ChatId.FromPhoneNumber(34600000000UL + (ulong)i);
+
+    /// <summary>Patterns under +44 20 that never match the +34 chats, so the trie is as large as asked.</summary>
+    public static List<string> Patterns(int count)
+    {
+        var patterns = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            patterns.Add($"+44 20{i:000000}*");
+        }
+
+        return patterns;
+    }
+
+    public static ServiceConversationPolicy Build(ServiceConversationOptions options, TimeProvider? time = null, IServiceStateStore? store = null)
+        => new ServiceConversationPolicyBuilder()
+            .WithOptions(options)
+            .WithStateStore(store ?? new InMemoryServiceStateStore())
+            .WithTimeProvider(time ?? new SteppingTimeProvider(Start, TimeSpan.Zero))
+            .BuildAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Approves <paramref name="count"/> chats as autonomous service chats, as runtime state.</summary>
+    public static void Approve(ServiceConversationPolicy policy, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var result = policy.ApproveChatAsync(Chat(i), ServiceChatMode.Autonomous, "bench").AsTask().GetAwaiter().GetResult();
+            if (!result.Ok)
+            {
+                throw new InvalidOperationException(result.Explain());
+            }
+        }
+    }
+}
+
+/// <summary>A clock that moves forward by a fixed step at each read, so sliding windows keep sliding.</summary>
+internal sealed class SteppingTimeProvider : TimeProvider
+{
+    private readonly TimeSpan _step;
+    private long _ticks;
+
+    public SteppingTimeProvider(DateTimeOffset start, TimeSpan step)
+    {
+        _ticks = start.UtcTicks;
+        _step = step;
+    }
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, _step.Ticks), TimeSpan.Zero);
+}
