@@ -19,12 +19,23 @@ internal sealed class PolicyConfiguration
     private readonly PhonePatternSet _patterns;
     private readonly string[] _commandPrefixes;
 
+    // Bit c is set when a prefix starts with the ASCII character c: most messages start with a letter and are
+    // answered by one bit test.
+    private readonly ulong[] _asciiPrefixStarts = new ulong[2];
+
     public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes)
     {
         Options = options;
         _approvedChats = approvedChats;
         _patterns = patterns;
         _commandPrefixes = commandPrefixes;
+        foreach (var prefix in commandPrefixes)
+        {
+            if (prefix[0] < 128)
+            {
+                _asciiPrefixStarts[prefix[0] >> 6] |= 1UL << (prefix[0] & 63);
+            }
+        }
         Enabled = options.Enabled;
         DefaultMode = options.DefaultMode;
         AllowMedia = options.AllowMedia;
@@ -82,6 +93,17 @@ internal sealed class PolicyConfiguration
     /// <summary>Whether the text starts with a command prefix, after white space and invisible characters.</summary>
     public bool IsCommand(ReadOnlySpan<char> text)
     {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        var first = text[0];
+        if (first is > ' ' and < '\u007F' && (_asciiPrefixStarts[first >> 6] & (1UL << (first & 63))) == 0)
+        {
+            return false; // a visible ASCII character that starts no prefix
+        }
+
         text = UnicodeText.TrimStartInvisible(text);
         foreach (var prefix in _commandPrefixes)
         {

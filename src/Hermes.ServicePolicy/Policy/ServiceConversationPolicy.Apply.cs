@@ -173,10 +173,15 @@ public sealed partial class ServiceConversationPolicy
 
         ChatAliasRegistry.IsPair(e.Chat, e.Alias, out var phone, out var lid);
         _chats.TryGetValue(phone, out var phoneRecord);
-        if (_chats.TryRemove(lid, out var lidRecord))
+        if (_chats.TryRemove(lid, out var lidSlot))
         {
+            var lidRecord = lidSlot.Record;
             var merged = phoneRecord is null ? lidRecord with { Chat = phone } : Merge(phoneRecord, lidRecord);
             _chats[phone] = merged with { LastEventAt = e.Timestamp };
+            if (lidSlot.AwaitingReply != 0)
+            {
+                _chats.MarkAwaitingReply(phone);
+            }
         }
         else if (phoneRecord is not null)
         {

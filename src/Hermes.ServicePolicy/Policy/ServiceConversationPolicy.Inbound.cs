@@ -18,30 +18,21 @@ public sealed partial class ServiceConversationPolicy
             return Done(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat)));
         }
 
-        if (_sinkFaulted || KindReason(message.Chat) != ReasonCode.None || NeedsAliasLink(message, configuration))
+        // The hot path: a service chat's reply. One lookup, no clock, no lock, no allocation. Everything that
+        // writes (a block, an alias link, a command, a promotion) or a failing sink takes the slow path.
+        if (!_sinkFaulted && message.Chat.IsOneToOne && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
         {
-            return DecideInboundSlowAsync(message, cancellationToken);
+            var view = View(message.Chat, configuration);
+            if (view.IsService
+                && (message.Text is null || !configuration.IsCommand(message.Text))
+                && !(configuration.AutoPromote && CanPromote(view)))
+            {
+                RecordReply(view);
+                return Done(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
+            }
         }
 
-        var view = View(message.Chat, configuration);
-        if (!view.IsService)
-        {
-            return DecideInboundSlowAsync(message, cancellationToken);
-        }
-
-        var asPlainText = message.Text is not null && configuration.IsCommand(message.Text);
-        if (asPlainText || (configuration.AutoPromote && CanPromote(view)))
-        {
-            return DecideInboundSlowAsync(message, cancellationToken);
-        }
-
-        // The hot path: an approved chat's reply. No clock, no lock, no allocation.
-        if (_limiter.RecordReply(view.Primary))
-        {
-            _checkpointDue = true;
-        }
-
-        return Done(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
+        return DecideInboundSlowAsync(message, cancellationToken);
     }
 
     private static ValueTask<InboundDecision> Done(InboundDecision decision)
@@ -155,11 +146,7 @@ public sealed partial class ServiceConversationPolicy
                 }
             }
 
-            if (_limiter.RecordReply(view.Primary))
-            {
-                _checkpointDue = true;
-            }
-
+            RecordReply(view);
             return new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia, null);
         }
         finally

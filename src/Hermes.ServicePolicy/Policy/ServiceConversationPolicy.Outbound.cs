@@ -49,7 +49,7 @@ public sealed partial class ServiceConversationPolicy
             return DenyAsync(request, view.Primary, permit.Reason, permit.RetryAfter, now, cancellationToken);
         }
 
-        _checkpointDue = true;
+        RecordAutonomousSend(view);
         return Done(new OutboundDecision(OutboundOutcome.Sent, ReasonCode.None, view.Primary, default, request.Text, request.SessionId ?? view.Session, null, false, null));
     }
 
@@ -163,7 +163,7 @@ public sealed partial class ServiceConversationPolicy
                 return await DenyInsideGateAsync(view.Primary, permit.Reason, permit.RetryAfter, now, actor, request.Initiator, request.HasMedia, default, cancellationToken).ConfigureAwait(false);
             }
 
-            _checkpointDue = true;
+            RecordAutonomousSend(view);
             if (request.SessionId is not null && view.Session is null)
             {
                 // The first send that carries a session binds it (bookkeeping, not an audit event).

@@ -51,7 +51,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private readonly TimeProvider _time;
     private readonly Action<PolicyFailure>? _onFailure;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<ChatId, ChatRecord> _chats = new();
+    private readonly ChatTable _chats = new();
     private readonly ConcurrentDictionary<string, DraftRecord> _drafts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(ChatId Chat, ReasonCode Reason), BlockTracker> _blocks = new();
     private readonly ConcurrentDictionary<ChatId, long> _lastBlockedTicks = new();
@@ -271,15 +271,18 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>What the policy knows of a chat at one moment, from one configuration snapshot.</summary>
     private readonly struct ChatView
     {
-        public ChatView(ChatId primary, ChatRecord? record, bool configured, ServiceChatMode defaultMode)
+        public ChatView(ChatId primary, ChatSlot? slot, ChatRecord? record, bool configured, ServiceChatMode defaultMode)
         {
             Primary = primary;
+            Slot = slot;
             Record = record;
             Configured = configured;
             DefaultMode = defaultMode;
         }
 
         public ChatId Primary { get; }
+
+        public ChatSlot? Slot { get; }
 
         public ChatRecord? Record { get; }
 
@@ -301,7 +304,8 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private ChatView View(ChatId chat, PolicyConfiguration configuration)
     {
         var primary = _aliases.GetPrimary(chat);
-        _chats.TryGetValue(primary, out var record);
+        _chats.TryGetSlot(primary, out var slot);
+        var record = slot?.Record;
         var configured = false;
         if (record is not { Revoked: true } && record is not { IsService: true } && primary.IsOneToOne
             && (configuration.ApprovedChatCount > 0 || configuration.PatternCount > 0))
@@ -310,7 +314,39 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
             configured = configuration.IsConfigured(primary, alias);
         }
 
-        return new ChatView(primary, record, configured, configuration.DefaultMode);
+        return new ChatView(primary, slot, record, configured, configuration.DefaultMode);
+    }
+
+    /// <summary>
+    /// A reply arrived: resets the chat's consecutive-sends counter. For a chat with a slot the limiter is asked only
+    /// when an autonomous send is waiting for a reply, so the usual reply costs no second lookup.
+    /// </summary>
+    private void RecordReply(in ChatView view)
+    {
+        if (view.Slot is { } slot)
+        {
+            if (Volatile.Read(ref slot.AwaitingReply) == 0)
+            {
+                return;
+            }
+
+            Volatile.Write(ref slot.AwaitingReply, 0); // cleared first: a send racing this reply marks it again
+        }
+
+        if (_limiter.RecordReply(view.Primary))
+        {
+            _checkpointDue = true;
+        }
+    }
+
+    private void RecordAutonomousSend(in ChatView view)
+    {
+        if (view.Slot is { } slot)
+        {
+            Volatile.Write(ref slot.AwaitingReply, 1);
+        }
+
+        _checkpointDue = true;
     }
 
     private static ReasonCode KindReason(ChatId chat) => chat.Kind switch
@@ -382,7 +418,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         var now = _time.GetUtcNow();
         var configuration = Volatile.Read(ref _configuration);
         var known = new Dictionary<ChatId, KnownChat>();
-        foreach (var (chat, record) in _chats)
+        foreach (var (chat, record) in _chats.Records())
         {
             var view = View(chat, configuration);
             var status = StatusOf(view, now);
@@ -580,6 +616,14 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         if (stored.Checkpoint is { } checkpoint)
         {
             _limiter.RestoreState(checkpoint.RateLimits);
+            foreach (var window in checkpoint.RateLimits.Chats)
+            {
+                if (window.Consecutive > 0)
+                {
+                    _chats.MarkAwaitingReply(window.Chat);
+                }
+            }
+
             foreach (var block in checkpoint.Blocks)
             {
                 var tracker = _blocks.GetOrAdd((block.Chat, block.Reason), static _ => new BlockTracker());

@@ -152,6 +152,8 @@ public class DurabilityTests
         using var reopened = FileServiceStateStore.Open(_directory);
         await using var restarted = await OpenAsync(reopened, time, o => o.MaxConsecutiveAgentSendsWithoutReply = 2);
         Assert.That((await restarted.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "c", Initiator.Agent))).Reason, Is.EqualTo(ReasonCode.ConsecutiveSendsWithoutReply));
+        Assert.That((await restarted.DecideInboundAsync(new InboundMessage(Id(Movistar), "ok"))).IsDelivered, Is.True);
+        Assert.That((await restarted.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "d", Initiator.Agent))).IsSent, Is.True, "a reply after the restart still resets the restored count");
         GC.KeepAlive(policy);
     }
 
