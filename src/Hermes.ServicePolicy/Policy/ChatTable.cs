@@ -78,6 +78,9 @@ internal sealed class ChatSlot
     /// <summary>1 when an autonomous send may have left the consecutive-sends counter above zero.</summary>
     public int AwaitingReply;
 
+    /// <summary>The default rate limiter's counters for this chat, cached to spare the send path a lookup.</summary>
+    public object? LimiterState;
+
     public ChatSlot(ChatRecord record) => _record = record;
 
     public ChatRecord Record

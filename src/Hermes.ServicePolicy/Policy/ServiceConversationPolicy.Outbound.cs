@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Policy;
@@ -43,7 +44,7 @@ public sealed partial class ServiceConversationPolicy
             return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
         }
 
-        var permit = _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
+        var permit = AcquireAutonomousSend(view, now, configuration);
         if (!permit.IsAcquired)
         {
             return DenyAsync(request, view.Primary, permit.Reason, permit.RetryAfter, now, cancellationToken);
@@ -52,6 +53,11 @@ public sealed partial class ServiceConversationPolicy
         RecordAutonomousSend(view);
         return Done(new OutboundDecision(OutboundOutcome.Sent, ReasonCode.None, view.Primary, default, request.Text, request.SessionId ?? view.Session, null, false, null));
     }
+
+    private RateLimitDecision AcquireAutonomousSend(in ChatView view, DateTimeOffset now, PolicyConfiguration configuration)
+        => _limiter is SlidingLogRateLimiter builtIn && view.Slot is { } slot
+            ? builtIn.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends, ref slot.LimiterState)
+            : _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
 
     private static ValueTask<OutboundDecision> Done(OutboundDecision decision)
     {

@@ -65,6 +65,16 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
     /// <inheritdoc />
     public RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit)
     {
+        object? cache = null;
+        return TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit, ref cache);
+    }
+
+    /// <summary>
+    /// The same, with the chat's counters cached by the caller (the policy keeps them in the chat's slot), so the hot
+    /// send path finds them without a second dictionary lookup.
+    /// </summary>
+    internal RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit, ref object? cache)
+    {
         if (hourlyLimit <= 0)
         {
             return RateLimitDecision.Denied(ReasonCode.HourlySendLimit, null);
@@ -75,8 +85,13 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             return RateLimitDecision.Denied(ReasonCode.ConsecutiveSendsWithoutReply, null);
         }
 
-        var counters = _chats.GetOrAdd(chat, static _ => new ChatCounters());
-        lock (counters)
+        if (cache is not ChatCounters counters)
+        {
+            counters = _chats.GetOrAdd(chat, static _ => new ChatCounters());
+            cache = counters;
+        }
+
+        lock (counters.Gate)
         {
             if (counters.Consecutive >= consecutiveLimit)
             {
@@ -98,7 +113,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
     {
         if (_chats.TryGetValue(chat, out var counters) && Volatile.Read(ref counters.Consecutive) != 0)
         {
-            lock (counters)
+            lock (counters.Gate)
             {
                 counters.Consecutive = 0;
             }
@@ -115,7 +130,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
         var chats = new List<ChatSendWindow>();
         foreach (var (chat, counters) in _chats)
         {
-            lock (counters)
+            lock (counters.Gate)
             {
                 counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
                 if (counters.Hourly.Count == 0 && counters.Consecutive == 0)
@@ -137,7 +152,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
         foreach (var window in state.Chats)
         {
             var counters = _chats.GetOrAdd(window.Chat, static _ => new ChatCounters());
-            lock (counters)
+            lock (counters.Gate)
             {
                 foreach (var sent in window.Sends)
                 {
@@ -151,11 +166,21 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
     private sealed class ChatCounters
     {
+#if NET9_0_OR_GREATER
+        // System.Threading.Lock: a cheaper uncontended enter/exit than a monitor on the hot send path.
+        public readonly Lock Gate = new();
+#else
+        public readonly object Gate = new();
+#endif
+
         public readonly TimestampWindow Hourly = new();
         public int Consecutive;
     }
 
-    /// <summary>A ring buffer of UTC ticks, oldest first. Not thread-safe: callers lock it.</summary>
+    /// <summary>
+    /// A ring buffer of UTC ticks, oldest first. Its capacity is a power of two, so positions wrap with a mask rather
+    /// than a division. Not thread-safe: callers lock it.
+    /// </summary>
     private sealed class TimestampWindow
     {
         private long[] _ring = new long[4];
@@ -163,12 +188,16 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
         public int Count { get; private set; }
 
+        private int Mask => _ring.Length - 1;
+
+        private ref long At(int index) => ref _ring[(_head + index) & Mask];
+
         public void Expire(long cutoffTicks)
         {
             // An event at exactly the cutoff is one window old and no longer counts.
             while (Count > 0 && _ring[_head] <= cutoffTicks)
             {
-                _head = (_head + 1) % _ring.Length;
+                _head = (_head + 1) & Mask;
                 Count--;
             }
         }
@@ -179,7 +208,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             if (Count >= limit)
             {
                 // The slot that must expire before Count drops below the limit.
-                var blocking = _ring[(_head + Count - limit) % _ring.Length];
+                var blocking = At(Count - limit);
                 return RateLimitDecision.Denied(reason, TimeSpan.FromTicks(Math.Max(blocking + windowTicks - nowTicks, 0)));
             }
 
@@ -194,7 +223,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
                 var grown = new long[_ring.Length * 2];
                 for (var i = 0; i < Count; i++)
                 {
-                    grown[i] = _ring[(_head + i) % _ring.Length];
+                    grown[i] = At(i);
                 }
 
                 _ring = grown;
@@ -203,13 +232,13 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
             // Keep the ring ordered even when a replayed time is older than the newest entry.
             var index = Count;
-            while (index > 0 && _ring[(_head + index - 1) % _ring.Length] > ticks)
+            while (index > 0 && At(index - 1) > ticks)
             {
-                _ring[(_head + index) % _ring.Length] = _ring[(_head + index - 1) % _ring.Length];
+                At(index) = At(index - 1);
                 index--;
             }
 
-            _ring[(_head + index) % _ring.Length] = ticks;
+            At(index) = ticks;
             Count++;
         }
 
@@ -218,7 +247,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             var times = new DateTimeOffset[Count];
             for (var i = 0; i < Count; i++)
             {
-                times[i] = new DateTimeOffset(_ring[(_head + i) % _ring.Length], TimeSpan.Zero);
+                times[i] = new DateTimeOffset(At(i), TimeSpan.Zero);
             }
 
             return times;
@@ -228,11 +257,11 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
         {
             for (var i = Count - 1; i >= 0; i--)
             {
-                if (_ring[(_head + i) % _ring.Length] == ticks)
+                if (At(i) == ticks)
                 {
                     for (var j = i; j < Count - 1; j++)
                     {
-                        _ring[(_head + j) % _ring.Length] = _ring[(_head + j + 1) % _ring.Length];
+                        At(j) = At(j + 1);
                     }
 
                     Count--;
