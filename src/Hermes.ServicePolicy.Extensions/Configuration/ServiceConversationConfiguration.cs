@@ -56,7 +56,8 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
         return result.IsValid ? ValidateOptionsResult.Success : Fail(result.Errors);
     }
 
-    private static ValidateOptionsResult Fail(IReadOnlyList<ConfigurationError> errors)
+    /// <summary>One failure message per error, each naming the full key and the value.</summary>
+    internal static ValidateOptionsResult Fail(IReadOnlyList<ConfigurationError> errors)
     {
         var messages = new List<string>(errors.Count);
         foreach (var error in errors)
@@ -74,17 +75,6 @@ internal sealed class ServiceConversationOptionsValidation : IValidateOptions<Se
     public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)
     {
         var result = ServiceConversationOptionsValidator.Validate(options);
-        if (result.IsValid)
-        {
-            return ValidateOptionsResult.Success;
-        }
-
-        var messages = new List<string>(result.Errors.Count);
-        foreach (var error in result.Errors)
-        {
-            messages.Add($"{ServiceConversationOptions.SectionPath}:{error}");
-        }
-
-        return ValidateOptionsResult.Fail(messages);
+        return result.IsValid ? ValidateOptionsResult.Success : ServiceConversationConfiguration.Fail(result.Errors);
     }
 }
