@@ -113,6 +113,12 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
         return policy;
     }
 
+    private static string Snapshot(ServiceConversationConfiguration configuration)
+    {
+        var pairs = configuration.Values().Where(p => p.Value is not null).Select(p => $"{p.Key}\u0001{p.Value}").Order(StringComparer.Ordinal);
+        return string.Join('\u0002', pairs);
+    }
+
     /// <summary>
     /// Applies each change of the section through the policy, which validates it, swaps it in atomically and audits
     /// it. Reloads never throw into the configuration provider's change callback.
@@ -120,6 +126,7 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
     private static void WatchForChanges(ServiceConversationPolicy policy, ServiceConversationConfiguration configuration, ILogger logger)
     {
         var reloads = new SemaphoreSlim(1, 1);
+        var applied = Snapshot(configuration);
         ChangeToken.OnChange(configuration.Section.GetReloadToken, () =>
         {
             _ = ReloadAsync();
@@ -130,6 +137,14 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
             await reloads.WaitAsync().ConfigureAwait(false);
             try
             {
+                // File watchers often report one save as several changes: an unchanged section is not applied again.
+                var current = Snapshot(configuration);
+                if (string.Equals(current, applied, StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                applied = current;
                 var result = await policy.ApplyConfigurationAsync(configuration.Values()).ConfigureAwait(false);
                 if (result.Accepted)
                 {

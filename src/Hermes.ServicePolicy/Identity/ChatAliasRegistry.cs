@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 
@@ -41,6 +42,7 @@ public sealed class ChatAliasRegistry
     /// <summary>
     /// Gets the identity that names the chat: its phone JID when one is known, otherwise the chat itself. Allocation-free.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ChatId GetPrimary(ChatId chat)
         => chat.Kind == ChatKind.Lid && _other.TryGetValue(chat, out var phone) ? phone : chat;
 

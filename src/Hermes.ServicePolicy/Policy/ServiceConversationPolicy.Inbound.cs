@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
@@ -35,6 +36,7 @@ public sealed partial class ServiceConversationPolicy
         return DecideInboundSlowAsync(message, cancellationToken);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ValueTask<InboundDecision> Done(InboundDecision decision)
     {
         ServiceConversationMetrics.Inbound(decision);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -59,6 +60,7 @@ public sealed partial class ServiceConversationPolicy
             ? builtIn.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends, ref slot.LimiterState)
             : _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ValueTask<OutboundDecision> Done(OutboundDecision decision)
     {
         ServiceConversationMetrics.Outbound(decision, approval: false);

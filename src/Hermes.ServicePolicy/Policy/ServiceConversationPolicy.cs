@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
@@ -349,6 +350,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _checkpointDue = true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReasonCode KindReason(ChatId chat) => chat.Kind switch
     {
         ChatKind.Phone or ChatKind.Lid => ReasonCode.None,

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
@@ -190,6 +191,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
         private int Mask => _ring.Length - 1;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ref long At(int index) => ref _ring[(_head + index) & Mask];
 
         public void Expire(long cutoffTicks)

@@ -36,8 +36,12 @@ public class DependencyInjectionTests
 
     private string WriteSettings(string serviceConversations, string name = "appsettings.json")
     {
+        // Written to a temporary file and renamed over the settings, as a careful deployment does, so that a file
+        // watcher never reads half a file.
         var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, $$"""{ "whatsapp": { "service_conversations": {{serviceConversations}} } }""");
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, $$"""{ "whatsapp": { "service_conversations": {{serviceConversations}} } }""");
+        File.Move(temporary, path, overwrite: true);
         return path;
     }
 
@@ -150,13 +154,13 @@ public class DependencyInjectionTests
         WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": 7 }");
         await WaitUntilAsync(() => policy.Options.MaxNewServiceChatsPerDay == 7);
         Assert.That(policy.GetStatus(ChatId.Parse("34610000111@s.whatsapp.net")).Status, Is.EqualTo(ServiceChatStatus.Revoked), "state is kept");
-        Assert.That(audit.Events.Count(e => e.Type == PolicyEventType.PolicyLoaded), Is.EqualTo(2));
+        Assert.That(audit.Events.Count(e => e.Type == PolicyEventType.PolicyLoaded), Is.EqualTo(2), "one at start, one for the change (repeated watcher events for one save are not applied twice)");
 
         WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": -1 }");
         await WaitUntilAsync(() => audit.Events.Any(e => e.Type == PolicyEventType.PolicyRejected));
         Assert.That(policy.Options.MaxNewServiceChatsPerDay, Is.EqualTo(7));
         await WaitUntilAsync(() => logs.GetSnapshot().Any(r => r.Id.Id == 2003));
-        Assert.That(logs.GetSnapshot().Single(r => r.Id.Id == 2003).Message, Does.Contain("max_new_service_chats_per_day").And.Contain("-1"));
+        Assert.That(logs.GetSnapshot().First(r => r.Id.Id == 2003).Message, Does.Contain("max_new_service_chats_per_day").And.Contain("-1"));
     }
 
     [Test]

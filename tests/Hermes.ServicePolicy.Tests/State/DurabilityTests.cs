@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
@@ -70,7 +71,24 @@ public class DurabilityTests
                     }
                 }
             });
-            await Task.Delay(random.Next(20, 300));
+            // Kill at a random point after the first acknowledged change, however slow the machine is.
+            using (var firstAck = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                while (true)
+                {
+                    lock (acks)
+                    {
+                        if (acks.Count > 0)
+                        {
+                            break;
+                        }
+                    }
+
+                    await Task.Delay(5, firstAck.Token);
+                }
+            }
+
+            await Task.Delay(random.Next(0, 250));
             child.Kill(entireProcessTree: true);
             await child.WaitForExitAsync();
             await reader;
