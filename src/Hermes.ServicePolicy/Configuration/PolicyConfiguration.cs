@@ -17,25 +17,14 @@ internal sealed class PolicyConfiguration
 
     private readonly FrozenSet<ChatId> _approvedChats;
     private readonly PhonePatternSet _patterns;
-    private readonly string[] _commandPrefixes;
-
-    // Bit c is set when a prefix starts with the ASCII character c: most messages start with a letter and are
-    // answered by one bit test.
-    private readonly ulong[] _asciiPrefixStarts = new ulong[2];
+    private readonly CommandPrefixMatcher _commandPrefixes;
 
     public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes)
     {
         Options = options;
         _approvedChats = approvedChats;
         _patterns = patterns;
-        _commandPrefixes = commandPrefixes;
-        foreach (var prefix in commandPrefixes)
-        {
-            if (prefix[0] < 128)
-            {
-                _asciiPrefixStarts[prefix[0] >> 6] |= 1UL << (prefix[0] & 63);
-            }
-        }
+        _commandPrefixes = new CommandPrefixMatcher(commandPrefixes);
         Enabled = options.Enabled;
         DefaultMode = options.DefaultMode;
         AllowMedia = options.AllowMedia;
@@ -90,29 +79,6 @@ internal sealed class PolicyConfiguration
         return _patterns.Matches(chat.PhoneNumber) || (!alias.IsEmpty && _patterns.Matches(alias.PhoneNumber));
     }
 
-    /// <summary>Whether the text starts with a command prefix, after white space and invisible characters.</summary>
-    public bool IsCommand(ReadOnlySpan<char> text)
-    {
-        if (text.IsEmpty)
-        {
-            return false;
-        }
-
-        var first = text[0];
-        if (first is > ' ' and < '\u007F' && (_asciiPrefixStarts[first >> 6] & (1UL << (first & 63))) == 0)
-        {
-            return false; // a visible ASCII character that starts no prefix
-        }
-
-        text = UnicodeText.TrimStartInvisible(text);
-        foreach (var prefix in _commandPrefixes)
-        {
-            if (text.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the text starts with a command prefix, after invisible characters, also in its NFKC form.</summary>
+    public bool IsCommand(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text);
 }

@@ -5,6 +5,7 @@ using System.Globalization;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.Targeting;
+using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Configuration;
 
@@ -97,9 +98,9 @@ public static class ServiceConversationOptionsValidator
         for (var i = 0; i < snapshot.CommandPrefixes.Count; i++)
         {
             var prefix = snapshot.CommandPrefixes[i];
-            if (string.IsNullOrEmpty(prefix) || prefix.Length > 4 || !IsSymbolsOnly(prefix))
+            if (!CommandPrefixMatcher.IsValidPrefix(prefix, 4))
             {
-                errors.Add(new ConfigurationError($"command_prefixes:{i}", prefix, "a prefix is 1 to 4 characters with no letters, digits or white space"));
+                errors.Add(new ConfigurationError($"command_prefixes:{i}", prefix, "a prefix is 1 to 4 characters of punctuation or symbols (also in NFKC): no letters, digits, white space, controls, combining marks or invisible characters, which could never match"));
             }
         }
 
@@ -118,19 +119,6 @@ public static class ServiceConversationOptionsValidator
         {
             errors.Add(new ConfigurationError(key, value.ToString(CultureInfo.InvariantCulture), $"must be between {min} and {max}"));
         }
-    }
-
-    private static bool IsSymbolsOnly(string prefix)
-    {
-        foreach (var c in prefix)
-        {
-            if (char.IsLetterOrDigit(c) || char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

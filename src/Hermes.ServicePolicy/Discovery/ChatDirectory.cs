@@ -10,7 +10,7 @@ namespace Hermes.ServicePolicy.Discovery;
 /// <summary>
 /// Lists recent chats safely (acceptance criterion 1): metadata only; groups, broadcasts and newsletters left out
 /// unless asked for; most recent activity first, ties by canonical id; display names sanitised and cut to 64
-/// characters. Known service chats and chats blocked in the last 7 days are listed even when the host's source
+/// characters (name lookup matches the whole sanitised name). Known service chats and chats blocked in the last 7 days are listed even when the host's source
 /// does not include them, with the time of their last event as activity.
 /// </summary>
 public sealed class ChatDirectory
@@ -73,16 +73,19 @@ public sealed class ChatDirectory
             }
 
             var primary = _known?.GetPrimary(chat) ?? chat;
-            var name = UnicodeText.SanitizeDisplayName(entry.Name, MaxNameLength);
+            var fullName = UnicodeText.SanitizeName(entry.Name);
             DateTimeOffset? activity = entry.LastMessageTimestamp is { } seconds and >= 0 and <= 253_402_300_799
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                 : null;
-            if (name.Length > 0 && _known is not null)
+            if (fullName.Length > 0 && _known is not null)
             {
-                _known.ObserveName(primary, name);
+                _known.ObserveName(primary, fullName);
             }
 
-            var listing = new ChatListing(primary, name, primary.Kind, activity, ServiceChatStatus.None, Math.Max(entry.UnreadCount, 0), entry.IsBusiness);
+            var listing = new ChatListing(primary, UnicodeText.Cut(fullName, MaxNameLength), primary.Kind, activity, ServiceChatStatus.None, Math.Max(entry.UnreadCount, 0), entry.IsBusiness)
+            {
+                MatchName = fullName,
+            };
             byChat[primary] = byChat.TryGetValue(primary, out var existing) ? Merge(existing, listing) : listing;
         }
 
@@ -90,11 +93,14 @@ public sealed class ChatDirectory
         {
             foreach (var known in _known.GetKnownChats())
             {
-                var name = UnicodeText.SanitizeDisplayName(known.Name, MaxNameLength);
+                var fullName = UnicodeText.SanitizeName(known.Name);
+                var name = UnicodeText.Cut(fullName, MaxNameLength);
                 // The host's entry wins (it knows the real last message); the policy fills in what the host forgot.
                 byChat[known.Chat] = byChat.TryGetValue(known.Chat, out var existing)
-                    ? existing with { Name = existing.Name.Length > 0 ? existing.Name : name, LastActivity = existing.LastActivity ?? known.LastActivity }
-                    : new ChatListing(known.Chat, name, known.Chat.Kind, known.LastActivity, ServiceChatStatus.None, 0, false);
+                    ? existing.Name.Length > 0
+                        ? existing with { LastActivity = existing.LastActivity ?? known.LastActivity }
+                        : existing with { Name = name, MatchName = fullName, LastActivity = existing.LastActivity ?? known.LastActivity }
+                    : new ChatListing(known.Chat, name, known.Chat.Kind, known.LastActivity, ServiceChatStatus.None, 0, false) { MatchName = fullName };
             }
         }
 
@@ -112,6 +118,7 @@ public sealed class ChatDirectory
     private static ChatListing Merge(ChatListing first, ChatListing second) => first with
     {
         Name = first.Name.Length > 0 ? first.Name : second.Name,
+        MatchName = first.Name.Length > 0 ? first.MatchName : second.MatchName,
         LastActivity = Nullable.Compare(first.LastActivity, second.LastActivity) >= 0 ? first.LastActivity : second.LastActivity,
         UnreadCount = Math.Max(first.UnreadCount, second.UnreadCount),
         IsBusiness = first.IsBusiness || second.IsBusiness,

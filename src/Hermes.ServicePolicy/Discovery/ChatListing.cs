@@ -18,4 +18,8 @@ public sealed record ChatListing(
     DateTimeOffset? LastActivity,
     ServiceChatStatus Status,
     int UnreadCount,
-    bool IsBusiness);
+    bool IsBusiness)
+{
+    /// <summary>The whole sanitised name (not cut for display): what name lookup matches against.</summary>
+    internal string MatchName { get; init; } = Name;
+}

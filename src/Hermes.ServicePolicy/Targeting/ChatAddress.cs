@@ -22,6 +22,11 @@ public static class ChatAddress
     public static TargetResolution? Parse(string input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (UnicodeText.HasLoneSurrogate(input))
+        {
+            return TargetResolution.Invalid(TargetError.InvalidText);
+        }
+
         var text = UnicodeText.StripInvisibleAndTrim(input);
         if (text.Length == 0)
         {

@@ -10,10 +10,11 @@ namespace Hermes.ServicePolicy.Targeting;
 
 /// <summary>
 /// The default <see cref="IChatTargetResolver"/>: addresses first (<see cref="ChatAddress"/>), then an exact name
-/// lookup over the host's recent chats and the policy's known service chats. A name matches after NFKC, case
-/// folding, whitespace collapsing and removal of invisible characters. Two matching chats are ambiguous; so is a
-/// chat whose name only looks like the query (homoglyphs across Latin, Cyrillic and Greek), and so is an exact
-/// match when another chat's name looks like it. No substring or prefix matching, ever.
+/// lookup over the host's recent chats and the policy's known service chats. A name matches its whole sanitised form
+/// after removal of invisible characters, NFC, case folding and whitespace collapsing. Two matching chats are
+/// ambiguous; so is a chat whose name only looks like the query (Unicode's confusables, UTS #39, every script), and
+/// so is an exact match when another chat's name looks like it. No substring or prefix matching, ever. The answers
+/// do not depend on ICU: they are the same under <c>InvariantGlobalization</c>.
 /// </summary>
 public sealed class ChatTargetResolver : IChatTargetResolver
 {
@@ -45,30 +46,35 @@ public sealed class ChatTargetResolver : IChatTargetResolver
             return TargetResolution.NotFound();
         }
 
-        var queryKey = UnicodeText.NameKey(target);
+        var queryName = UnicodeText.SanitizeName(target);
+        var queryKey = UnicodeText.Fold(queryName);
         if (queryKey.Length == 0)
         {
             return TargetResolution.Invalid(TargetError.Empty);
         }
 
-        var querySkeleton = Confusables.Skeleton(queryKey);
+        // Look-alikes are caught on the text as written (capital Greek 'Ε' is a Latin 'E', its small form is not an
+        // 'e') and on the folded text (digit '0' for 'o').
+        var querySkeleton = Confusables.Skeleton(queryName);
+        var queryFoldedSkeleton = Confusables.FoldedSkeleton(queryKey);
         var chats = await _directory.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var candidates = new List<ChatId>();
         var exact = 0;
         foreach (var chat in chats)
         {
-            if (chat.Name.Length == 0)
+            if (chat.MatchName.Length == 0)
             {
                 continue;
             }
 
-            var key = UnicodeText.NameKey(chat.Name);
+            var key = UnicodeText.Fold(chat.MatchName);
             if (string.Equals(key, queryKey, StringComparison.Ordinal))
             {
                 exact++;
                 candidates.Add(chat.Chat);
             }
-            else if (string.Equals(Confusables.Skeleton(key), querySkeleton, StringComparison.Ordinal))
+            else if (string.Equals(Confusables.Skeleton(chat.MatchName), querySkeleton, StringComparison.Ordinal)
+                || string.Equals(Confusables.FoldedSkeleton(key), queryFoldedSkeleton, StringComparison.Ordinal))
             {
                 candidates.Add(chat.Chat); // a look-alike: never resolved, always listed
             }

@@ -2,56 +2,62 @@ using System;
 using System.Collections.Frozen;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Text;
+using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Targeting;
 
 /// <summary>
-/// Look-alike characters across Latin, Cyrillic, Greek, digits and full-width forms, from the embedded copy of
-/// Unicode's confusables data. Two names with the same <see cref="Skeleton"/> can be mistaken for one another.
+/// Look-alike text by Unicode's whole confusables mapping (UTS #39, every script), from the embedded copy of
+/// <c>confusables-uts39.tsv</c>. Two strings with the same skeleton can be mistaken for one another.
 /// </summary>
 internal static class Confusables
 {
-    private static readonly FrozenDictionary<int, int> Prototypes = Load();
+    private static readonly FrozenDictionary<int, string> Prototypes = Load();
 
     /// <summary>
-    /// Maps every code point of a name key (already normalised and case folded) to its prototype, so that look-alike
-    /// names share one skeleton.
+    /// The UTS #39 skeleton (decomposition, every code point replaced by its prototype, NFD again), starting from the
+    /// compatibility decomposition (NFKD) rather than NFD, so that full-width and mathematical letters, which the
+    /// confusables data leaves partly unmapped, are look-alikes of the letters they stand for.
     /// </summary>
-    public static string Skeleton(string key)
+    public static string Skeleton(string text)
     {
-        var builder = new StringBuilder(key.Length);
-        for (var i = 0; i < key.Length; i += char.IsSurrogatePair(key, i) ? 2 : 1)
+        var decomposed = UnicodeNormalization.Normalize(text, NormalizationForm.FormKD);
+        var builder = new StringBuilder(decomposed.Length);
+        foreach (var (start, length, codePoint) in UnicodeText.CodePoints(decomposed))
         {
-            var cp = char.ConvertToUtf32(key, i);
-            var mapped = Map(cp);
-            // Fold the prototype's case too ('I' and 'l' both stand for '1'; Cyrillic 'О' for 'O' then 'o').
-            var lowered = char.ConvertToUtf32(char.ConvertFromUtf32(mapped).ToLowerInvariant(), 0);
-            builder.Append(char.ConvertFromUtf32(Map(lowered)));
+            if (Prototypes.TryGetValue(codePoint, out var prototype))
+            {
+                builder.Append(prototype);
+            }
+            else
+            {
+                builder.Append(decomposed, start, length);
+            }
         }
 
-        return builder.ToString();
+        return UnicodeNormalization.Normalize(builder.ToString(), NormalizationForm.FormD);
     }
 
-    private static int Map(int codePoint) => Prototypes.TryGetValue(codePoint, out var prototype) ? prototype : codePoint;
+    /// <summary>
+    /// A case-insensitive skeleton: the skeleton, case folded, and its skeleton again, so that 'v0dafone' and
+    /// 'Vodafone' (digit zero, whose prototype is capital 'O') meet. Equal skeletons give equal folded skeletons.
+    /// </summary>
+    public static string FoldedSkeleton(string text) => Skeleton(UnicodeText.Fold(Skeleton(text)));
 
-    private static FrozenDictionary<int, int> Load()
+    private static FrozenDictionary<int, string> Load()
     {
-        var map = new Dictionary<int, int>();
-        using var stream = typeof(Confusables).Assembly.GetManifestResourceStream("Hermes.ServicePolicy.Data.confusables.tsv")
-            ?? throw new InvalidOperationException("The embedded confusables table is missing.");
-        using var reader = new StreamReader(stream);
-        while (reader.ReadLine() is { } line)
+        var map = new Dictionary<int, string>();
+        foreach (var line in EmbeddedData.Lines("confusables-uts39.tsv"))
         {
-            if (line.Length == 0 || line[0] == '#')
+            var columns = line.Split('\t');
+            var prototype = new StringBuilder();
+            foreach (var hex in columns[1].Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                continue;
+                prototype.Append(char.ConvertFromUtf32(int.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
             }
 
-            var columns = line.Split('\t');
-            map[int.Parse(columns[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] =
-                int.Parse(columns[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            map[int.Parse(columns[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)] = prototype.ToString();
         }
 
         return map.ToFrozenDictionary();

@@ -1,6 +1,5 @@
 using System;
-using System.IO;
-using System.Reflection;
+using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Targeting;
 
@@ -44,17 +43,8 @@ public static class CountryCallingCodes
     private static bool[] Load()
     {
         var assigned = new bool[1000];
-        using var stream = typeof(CountryCallingCodes).Assembly.GetManifestResourceStream("Hermes.ServicePolicy.Data.country-calling-codes.txt")
-            ?? throw new InvalidOperationException("The embedded country calling code table is missing.");
-        using var reader = new StreamReader(stream);
-        while (reader.ReadLine() is { } line)
+        foreach (var line in EmbeddedData.Lines("country-calling-codes.txt"))
         {
-            line = line.Trim();
-            if (line.Length == 0 || line[0] == '#')
-            {
-                continue;
-            }
-
             assigned[int.Parse(line, System.Globalization.CultureInfo.InvariantCulture)] = true;
         }
 

@@ -38,6 +38,9 @@ public enum TargetError
 
     /// <summary>A link that names no phone number (another host, a short message link, no <c>phone=</c>).</summary>
     UnsupportedLink,
+
+    /// <summary>The target is not valid Unicode text (it holds a lone surrogate).</summary>
+    InvalidText,
 }
 
 /// <summary>Descriptions of <see cref="TargetError"/> values.</summary>
@@ -58,6 +61,7 @@ public static class TargetErrors
         TargetError.InvalidCharacter => "the number contains a character that belongs in no phone number",
         TargetError.GroupInviteLink => "group invite links cannot be targets: groups are never service chats",
         TargetError.UnsupportedLink => "the link names no phone number",
+        TargetError.InvalidText => "the target is not valid Unicode text (it holds a lone surrogate)",
         _ => "invalid target",
     };
 }

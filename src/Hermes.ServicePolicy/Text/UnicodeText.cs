@@ -1,46 +1,91 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
 namespace Hermes.ServicePolicy.Text;
 
-/// <summary>Unicode rules shared by targeting, discovery and the command-prefix check.</summary>
+/// <summary>
+/// Unicode rules shared by targeting, discovery, configuration and the command-prefix check. Every rule works on code
+/// points (so characters outside the Basic Multilingual Plane, such as tags, count), and none depends on ICU: the
+/// answers are the same under <c>InvariantGlobalization</c>.
+/// </summary>
 internal static class UnicodeText
 {
+    private static readonly int[] DefaultIgnorable = LoadRanges();
+
     /// <summary>
-    /// Characters that render as nothing: format characters (zero-width spaces and joiners, bidi marks and
-    /// overrides, the byte-order mark, soft hyphens) and the fillers that are letters only on paper.
+    /// Whether a code point renders as nothing: white space, controls (C0, DEL, C1), format characters, every
+    /// Default_Ignorable_Code_Point (zero-width characters, bidi controls, variation selectors in every plane,
+    /// Mongolian selectors, Hangul fillers, tags, musical format characters) and the blank braille pattern U+2800.
     /// </summary>
-    public static bool IsInvisible(char c)
-        => c is '\u034F' or '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u180E'
-            || (c >= '\uFE00' && c <= '\uFE0F')
-            || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+    public static bool IsInvisible(int codePoint) => IsWhiteSpace(codePoint) || IsIgnorable(codePoint);
 
-    /// <summary>Bidi embeddings, overrides and isolates, which can make a name display as something it is not.</summary>
-    public static bool IsBidiControl(char c)
-        => c is '\u061C' or '\u200E' or '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+    /// <summary>Invisible and not white space: what is removed from names rather than collapsed to one space.</summary>
+    public static bool IsIgnorable(int codePoint)
+    {
+        if (codePoint < 0xA0)
+        {
+            return codePoint < 0x20 || codePoint is >= 0x7F and <= 0x9F;
+        }
 
-    /// <summary>Skips leading white space and invisible characters; allocation-free.</summary>
+        if (codePoint == 0x2800)
+        {
+            return true;
+        }
+
+        var category = CharUnicodeInfo.GetUnicodeCategory(codePoint);
+        return category is UnicodeCategory.Control or UnicodeCategory.Format || InRanges(DefaultIgnorable, codePoint);
+    }
+
+    /// <summary>White space (Unicode White_Space), for example U+0020, U+00A0, U+3000.</summary>
+    public static bool IsWhiteSpace(int codePoint)
+        => codePoint < 0x10000 ? char.IsWhiteSpace((char)codePoint) : Rune.IsWhiteSpace(new Rune(codePoint));
+
+    /// <summary>Whether the text holds a lone surrogate (it is not valid Unicode).</summary>
+    public static bool HasLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Skips leading invisible characters (white space included); allocation-free.</summary>
     public static ReadOnlySpan<char> TrimStartInvisible(ReadOnlySpan<char> text)
     {
         var i = 0;
-        while (i < text.Length && (char.IsWhiteSpace(text[i]) || IsInvisible(text[i])))
+        while (i < text.Length)
         {
-            i++;
+            if (Rune.DecodeFromUtf16(text[i..], out var rune, out var consumed) != OperationStatus.Done || !IsInvisible(rune.Value))
+            {
+                break; // a lone surrogate is not invisible: it stops the skip like any visible character
+            }
+
+            i += consumed;
         }
 
         return text[i..];
     }
 
-    /// <summary>Removes invisible characters anywhere and trims white space at both ends.</summary>
+    /// <summary>Removes invisible characters anywhere (white space included) and trims white space at both ends.</summary>
     public static string StripInvisibleAndTrim(string text)
     {
         var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
+        foreach (var (start, length, codePoint) in CodePoints(text))
         {
-            if (!IsInvisible(c))
+            if (IsWhiteSpace(codePoint) || !IsIgnorable(codePoint))
             {
-                builder.Append(c);
+                builder.Append(text, start, length);
             }
         }
 
@@ -48,76 +93,29 @@ internal static class UnicodeText
     }
 
     /// <summary>
-    /// The key names are compared by: NFKC, invisible characters removed, case folded, white space collapsed to one
-    /// space and trimmed.
+    /// A name with every invisible character and lone surrogate removed, white space collapsed to one space and
+    /// trimmed, in NFC. Display and matching both start from this; matching uses the whole of it.
     /// </summary>
-    public static string NameKey(string name)
-    {
-        var normalized = name.Normalize(NormalizationForm.FormKC);
-        var builder = new StringBuilder(normalized.Length);
-        var pendingSpace = false;
-        foreach (var c in normalized)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSpace = builder.Length > 0;
-                continue;
-            }
-
-            if (IsInvisible(c) || char.IsControl(c))
-            {
-                continue;
-            }
-
-            if (pendingSpace)
-            {
-                builder.Append(' ');
-                pendingSpace = false;
-            }
-
-            builder.Append(c);
-        }
-
-        // Upper then lower folds the cases a plain ToLower misses (for example the Kelvin sign, final sigma).
-        return builder.ToString().ToUpperInvariant().ToLowerInvariant();
-    }
-
-    /// <summary>
-    /// A display name made safe to show: control, bidi and invisible characters removed, white space collapsed,
-    /// cut to <paramref name="maxLength"/> characters without splitting a surrogate pair.
-    /// </summary>
-    public static string SanitizeDisplayName(string? name, int maxLength)
+    public static string SanitizeName(string? name)
     {
         if (string.IsNullOrEmpty(name))
         {
             return string.Empty;
         }
 
-        var builder = new StringBuilder(Math.Min(name.Length, maxLength + 1));
+        var builder = new StringBuilder(name.Length);
         var pendingSpace = false;
-        for (var i = 0; i < name.Length; i++)
+        foreach (var (start, length, codePoint) in CodePoints(name))
         {
-            var c = name[i];
-            if (char.IsWhiteSpace(c))
+            if (IsWhiteSpace(codePoint))
             {
                 pendingSpace = builder.Length > 0;
                 continue;
             }
 
-            if (char.IsControl(c) || IsInvisible(c) || IsBidiControl(c))
+            if (IsIgnorable(codePoint) || codePoint is >= 0xD800 and <= 0xDFFF)
             {
                 continue;
-            }
-
-            var width = char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]) ? 2 : 1;
-            if (char.IsSurrogate(c) && width == 1)
-            {
-                continue; // a lone surrogate is not text
-            }
-
-            if (builder.Length + (pendingSpace ? 1 : 0) + width > maxLength)
-            {
-                break;
             }
 
             if (pendingSpace)
@@ -126,10 +124,108 @@ internal static class UnicodeText
                 pendingSpace = false;
             }
 
-            builder.Append(name, i, width);
-            i += width - 1;
+            builder.Append(name, start, length);
         }
 
-        return builder.ToString();
+        return UnicodeNormalization.Normalize(builder.ToString(), NormalizationForm.FormC);
+    }
+
+    /// <summary>A sanitised name cut to <paramref name="maxLength"/> UTF-16 units without splitting a surrogate pair.</summary>
+    public static string SanitizeDisplayName(string? name, int maxLength) => Cut(SanitizeName(name), maxLength);
+
+    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxLength"/> UTF-16 units, never inside a surrogate pair.</summary>
+    public static string Cut(string text, int maxLength)
+    {
+        if (text.Length <= maxLength)
+        {
+            return text;
+        }
+
+        var end = char.IsLowSurrogate(text[maxLength]) ? maxLength - 1 : maxLength;
+        return text[..end].TrimEnd();
+    }
+
+    /// <summary>
+    /// The key names are compared by (SPEC.md "Targeting"): the sanitised name, NFC, case folded (simple case
+    /// folding by upper- then lower-casing, which does not depend on ICU), white space collapsed.
+    /// </summary>
+    public static string NameKey(string name) => Fold(SanitizeName(name));
+
+    /// <summary>Case-folds text that is already sanitised and in NFC, and returns it in NFC.</summary>
+    public static string Fold(string sanitized)
+        => UnicodeNormalization.Normalize(sanitized.ToUpperInvariant().ToLowerInvariant(), NormalizationForm.FormC);
+
+    /// <summary>The code points of a string with their position; a lone surrogate is one code point of its own value.</summary>
+    public static CodePointEnumerator CodePoints(string text) => new(text);
+
+    private static bool InRanges(int[] ranges, int codePoint)
+    {
+        // ranges holds [first0, last0, first1, last1, …], sorted: find the last range that starts at or before it.
+        var lo = 0;
+        var hi = (ranges.Length / 2) - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (ranges[mid * 2] <= codePoint)
+            {
+                if (codePoint <= ranges[(mid * 2) + 1])
+                {
+                    return true;
+                }
+
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return false;
+    }
+
+    private static int[] LoadRanges()
+    {
+        var ranges = new System.Collections.Generic.List<int>();
+        foreach (var line in EmbeddedData.Lines("default-ignorable.txt"))
+        {
+            var columns = line.Split('\t');
+            ranges.Add(int.Parse(columns[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            ranges.Add(int.Parse(columns[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        }
+
+        return [.. ranges];
+    }
+
+    /// <summary>Enumerates (start, length, code point) over a string.</summary>
+    internal struct CodePointEnumerator
+    {
+        private readonly string _text;
+        private int _next;
+
+        public CodePointEnumerator(string text)
+        {
+            _text = text;
+            _next = 0;
+            Current = default;
+        }
+
+        public (int Start, int Length, int CodePoint) Current { get; private set; }
+
+        public readonly CodePointEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_next >= _text.Length)
+            {
+                return false;
+            }
+
+            var c = _text[_next];
+            var pair = char.IsHighSurrogate(c) && _next + 1 < _text.Length && char.IsLowSurrogate(_text[_next + 1]);
+            Current = (_next, pair ? 2 : 1, pair ? char.ConvertToUtf32(c, _text[_next + 1]) : c);
+            _next += pair ? 2 : 1;
+            return true;
+        }
     }
 }
