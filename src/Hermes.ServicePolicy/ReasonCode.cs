@@ -69,4 +69,11 @@ public enum ReasonCode
 
     /// <summary><c>policy_unavailable</c>: the state store, the audit record or the clock failed; the policy fails closed.</summary>
     PolicyUnavailable = 20,
+
+    /// <summary>
+    /// <c>invalid_actor</c>: an approval or operator action named no one (empty or white space), a reserved actor
+    /// (<c>agent</c>, <c>system</c>), or a name with control or bidi characters or over 128 characters. Checked before
+    /// anything else and not audited.
+    /// </summary>
+    InvalidActor = 21,
 }

@@ -42,9 +42,9 @@ internal sealed class PolicyHarness : IDisposable
 
     public ServiceConversationPolicy Policy { get; private set; }
 
-    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true)
+    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true, DateTimeOffset? start = null)
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new FakeTimeProvider(start ?? Start);
         var store = new InMemoryServiceStateStore();
         var audit = new InMemoryAuditSink();
         var recent = new InMemoryRecentChatSource();

@@ -75,8 +75,12 @@ internal sealed class ChatSlot
 {
     private ChatRecord _record;
 
-    /// <summary>1 when an autonomous send may have left the consecutive-sends counter above zero.</summary>
-    public int AwaitingReply;
+    /// <summary>
+    /// 1 when an autonomous send may have left the consecutive-sends counter above zero. A new slot starts at 1: the
+    /// chat may have made autonomous sends before it had a slot (a configured chat before its first operator action),
+    /// and the first reply must reach the limiter to reset them. A wrong 1 costs one lookup; a wrong 0 a lost reset.
+    /// </summary>
+    public int AwaitingReply = 1;
 
     /// <summary>The default rate limiter's counters for this chat, cached to spare the send path a lookup.</summary>
     public object? LimiterState;

@@ -108,6 +108,12 @@ public sealed partial class ServiceConversationPolicy
 
             case PolicyEventType.InboundBlocked:
             {
+                CountBlockedEvent(e);
+                if (e.Chat.IsEmpty)
+                {
+                    break; // a roll-up of blocks over the hourly cap: no chat, no tracker
+                }
+
                 var tracker = _blocks.GetOrAdd((e.Chat, e.Reason), static _ => new BlockTracker());
                 lock (tracker)
                 {
@@ -172,6 +178,10 @@ public sealed partial class ServiceConversationPolicy
         }
 
         ChatAliasRegistry.IsPair(e.Chat, e.Alias, out var phone, out var lid);
+
+        // The LID's counters join the phone's: limits hold for every alias of one chat (on replay the limiter is
+        // still empty and the checkpoint's counters are mapped to their primary when they are restored).
+        _limiter.MergeChats(lid, phone);
         _chats.TryGetValue(phone, out var phoneRecord);
         if (_chats.TryRemove(lid, out var lidSlot))
         {

@@ -11,15 +11,15 @@ public sealed partial class ServiceConversationPolicy
 {
     /// <inheritdoc />
     public ValueTask<OperatorResult> ApproveChatAsync(ChatId chat, ServiceChatMode? mode, string approvedBy, CancellationToken cancellationToken = default)
-        => OperateAsync(chat, approvedBy, (view, now, configuration) =>
+        => OperateAsync(chat, approvedBy, (view, now, configuration, actor) =>
         {
             var target = mode ?? (view.IsService && view.Record is { IsService: true, Mode: { } current } ? current : configuration.DefaultMode);
-            return ([new PolicyEvent { Type = PolicyEventType.ChatApproved, Timestamp = now, Chat = view.Primary, Actor = approvedBy, ToMode = target }], ReasonCode.None);
+            return ([new PolicyEvent { Type = PolicyEventType.ChatApproved, Timestamp = now, Chat = view.Primary, Actor = actor, ToMode = target }], ReasonCode.None);
         }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> SetModeAsync(ChatId chat, ServiceChatMode mode, string changedBy, CancellationToken cancellationToken = default)
-        => OperateAsync(chat, changedBy, (view, now, _) =>
+        => OperateAsync(chat, changedBy, (view, now, _, actor) =>
         {
             if (!view.IsService)
             {
@@ -28,12 +28,12 @@ public sealed partial class ServiceConversationPolicy
 
             return view.Record?.Mode == mode
                 ? (null, ReasonCode.None)
-                : ([new PolicyEvent { Type = PolicyEventType.ModeChanged, Timestamp = now, Chat = view.Primary, Actor = changedBy, FromMode = view.Mode, ToMode = mode }], ReasonCode.None);
+                : ([new PolicyEvent { Type = PolicyEventType.ModeChanged, Timestamp = now, Chat = view.Primary, Actor = actor, FromMode = view.Mode, ToMode = mode }], ReasonCode.None);
         }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> PauseAsync(ChatId chat, string pausedBy, CancellationToken cancellationToken = default)
-        => OperateAsync(chat, pausedBy, (view, now, _) =>
+        => OperateAsync(chat, pausedBy, (view, now, _, actor) =>
         {
             if (!view.IsService)
             {
@@ -42,25 +42,25 @@ public sealed partial class ServiceConversationPolicy
 
             return view.IsPaused
                 ? (null, ReasonCode.None)
-                : ([new PolicyEvent { Type = PolicyEventType.ChatPaused, Timestamp = now, Chat = view.Primary, Actor = pausedBy }], ReasonCode.None);
+                : ([new PolicyEvent { Type = PolicyEventType.ChatPaused, Timestamp = now, Chat = view.Primary, Actor = actor }], ReasonCode.None);
         }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> ResumeAsync(ChatId chat, string resumedBy, CancellationToken cancellationToken = default)
-        => OperateAsync(chat, resumedBy, (view, now, _) => view.IsPaused
-            ? ([new PolicyEvent { Type = PolicyEventType.ChatResumed, Timestamp = now, Chat = view.Primary, Actor = resumedBy, ToMode = view.Mode }], ReasonCode.None)
+        => OperateAsync(chat, resumedBy, (view, now, _, actor) => view.IsPaused
+            ? ([new PolicyEvent { Type = PolicyEventType.ChatResumed, Timestamp = now, Chat = view.Primary, Actor = actor, ToMode = view.Mode }], ReasonCode.None)
             : (null, ReasonCode.InvalidState), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> RevokeAsync(ChatId chat, string revokedBy, CancellationToken cancellationToken = default)
-        => OperateAsync(chat, revokedBy, (view, now, _) =>
+        => OperateAsync(chat, revokedBy, (view, now, _, actor) =>
         {
             if (view.IsRevoked)
             {
                 return (null, ReasonCode.None);
             }
 
-            var events = new List<PolicyEvent> { new() { Type = PolicyEventType.ChatRevoked, Timestamp = now, Chat = view.Primary, Actor = revokedBy } };
+            var events = new List<PolicyEvent> { new() { Type = PolicyEventType.ChatRevoked, Timestamp = now, Chat = view.Primary, Actor = actor } };
             foreach (var id in view.Record?.PendingDrafts ?? [])
             {
                 if (_drafts.TryGetValue(id, out var draft) && draft.State == DraftState.Pending)
@@ -73,7 +73,7 @@ public sealed partial class ServiceConversationPolicy
                             Type = draft.IsFirstContact ? PolicyEventType.FirstContactCancelled : PolicyEventType.DraftCancelled,
                             Timestamp = now,
                             Chat = view.Primary,
-                            Actor = revokedBy,
+                            Actor = actor,
                             DraftId = id,
                             Reason = ReasonCode.Revoked,
                         });
@@ -86,7 +86,11 @@ public sealed partial class ServiceConversationPolicy
     /// <inheritdoc />
     public async ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(linkedBy);
+        if (!ActorNames.TryValidate(linkedBy, out var actor))
+        {
+            return OperatorResult.Failed(ReasonCode.InvalidActor);
+        }
+
         if (!ChatAliasRegistry.IsPair(chat, otherChat, out var phone, out var lid))
         {
             var kind = KindReason(chat) != ReasonCode.None ? KindReason(chat) : KindReason(otherChat);
@@ -113,7 +117,7 @@ public sealed partial class ServiceConversationPolicy
                 return OperatorResult.Failed(ReasonCode.PolicyUnavailable, clockError);
             }
 
-            var linked = new PolicyEvent { Type = PolicyEventType.AliasLinked, Timestamp = now, Chat = phone, Alias = lid, Actor = linkedBy };
+            var linked = new PolicyEvent { Type = PolicyEventType.AliasLinked, Timestamp = now, Chat = phone, Alias = lid, Actor = actor };
             return await CommitAsync([linked], cancellationToken).ConfigureAwait(false) is { } error
                 ? OperatorResult.Failed(ReasonCode.PolicyUnavailable, error)
                 : OperatorResult.Success;
@@ -130,11 +134,15 @@ public sealed partial class ServiceConversationPolicy
     /// </summary>
     private async ValueTask<OperatorResult> OperateAsync(
         ChatId chat,
-        string actor,
-        Func<ChatView, DateTimeOffset, Configuration.PolicyConfiguration, (PolicyEvent[]? Events, ReasonCode Reason)> decide,
+        string requestedActor,
+        Func<ChatView, DateTimeOffset, Configuration.PolicyConfiguration, string, (PolicyEvent[]? Events, ReasonCode Reason)> decide,
         CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        if (!ActorNames.TryValidate(requestedActor, out var actor))
+        {
+            return OperatorResult.Failed(ReasonCode.InvalidActor); // before anything else, and not audited
+        }
+
         var kindReason = KindReason(chat);
         if (kindReason != ReasonCode.None)
         {
@@ -155,7 +163,7 @@ public sealed partial class ServiceConversationPolicy
             }
 
             var configuration = Volatile.Read(ref _configuration);
-            var (events, reason) = decide(View(chat, configuration), now, configuration);
+            var (events, reason) = decide(View(chat, configuration), now, configuration, actor);
             if (reason != ReasonCode.None)
             {
                 return OperatorResult.Failed(reason);

@@ -45,6 +45,11 @@ public sealed partial class ServiceConversationPolicy
             return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
         }
 
+        if (Volatile.Read(ref _checkpointFailure) is { } unsaved)
+        {
+            return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: unsaved));
+        }
+
         var permit = AcquireAutonomousSend(view, now, configuration);
         if (!permit.IsAcquired)
         {
@@ -155,7 +160,9 @@ public sealed partial class ServiceConversationPolicy
 
             if (!view.IsService)
             {
-                return configuration.RequireFirstContactApproval
+                // No auto-reply, ever: the agent's first contact to a chat that wrote unasked is always a draft.
+                var mustDraft = configuration.RequireFirstContactApproval || (request.Initiator == Initiator.Agent && IsRecentlyBlocked(view.Primary, now));
+                return mustDraft
                     ? await CreateDraftAsync(request, view, firstContact: true, now, configuration, cancellationToken).ConfigureAwait(false)
                     : await SendFirstContactAsync(request, view, now, configuration, cancellationToken).ConfigureAwait(false);
             }
@@ -163,6 +170,11 @@ public sealed partial class ServiceConversationPolicy
             if (view.Mode != ServiceChatMode.Autonomous)
             {
                 return await CreateDraftAsync(request, view, firstContact: false, now, configuration, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Volatile.Read(ref _checkpointFailure) is { } unsaved)
+            {
+                return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: unsaved); // counters that cannot be kept are no limit
             }
 
             var permit = _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
@@ -204,7 +216,7 @@ public sealed partial class ServiceConversationPolicy
             Text = request.Text,
             HasMedia = request.HasMedia,
             Initiator = request.Initiator,
-            ExpiresAt = now + configuration.DraftTtl,
+            ExpiresAt = PolicyClock.AddClamped(now, configuration.DraftTtl),
         };
         if (await CommitAsync([drafted], cancellationToken).ConfigureAwait(false) is { } error)
         {
@@ -249,8 +261,12 @@ public sealed partial class ServiceConversationPolicy
     /// <inheritdoc />
     public async ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(approvedBy);
-        var decision = await ApproveDraftCoreAsync(draft, approvedBy, cancellationToken).ConfigureAwait(false);
+        if (!ActorNames.TryValidate(approvedBy, out var actor))
+        {
+            return OutboundDecision.Denied(ReasonCode.InvalidActor, default, draft: draft); // before anything else, and not audited
+        }
+
+        var decision = await ApproveDraftCoreAsync(draft, actor, cancellationToken).ConfigureAwait(false);
         ServiceConversationMetrics.Outbound(decision, approval: true);
         return decision;
     }
@@ -351,7 +367,11 @@ public sealed partial class ServiceConversationPolicy
     /// <inheritdoc />
     public async ValueTask<OperatorResult> RejectDraftAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(rejectedBy);
+        if (!ActorNames.TryValidate(rejectedBy, out var actor))
+        {
+            return OperatorResult.Failed(ReasonCode.InvalidActor);
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -375,7 +395,7 @@ public sealed partial class ServiceConversationPolicy
                 Type = record.IsFirstContact ? PolicyEventType.FirstContactRejected : PolicyEventType.DraftRejected,
                 Timestamp = now,
                 Chat = _aliases.GetPrimary(record.Chat),
-                Actor = rejectedBy,
+                Actor = actor,
                 DraftId = draft.Value,
             };
             return await CommitAsync([rejected], cancellationToken).ConfigureAwait(false) is { } error
@@ -411,6 +431,11 @@ public sealed partial class ServiceConversationPolicy
             if (expired.Count > 0 && await CommitAsync([.. expired], cancellationToken).ConfigureAwait(false) is { } error)
             {
                 throw new InvalidOperationException("The state store failed; no draft was expired.", error);
+            }
+
+            if (await FlushRollupsAsync(now, all: false, cancellationToken).ConfigureAwait(false) is { } rollupError)
+            {
+                throw new InvalidOperationException("The state store failed; the roll-up of blocked messages was not written.", rollupError);
             }
 
             return expired.Count;

@@ -62,6 +62,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private long _sequence;
     private volatile bool _sinkFaulted;
     private volatile bool _checkpointDue;
+    private Exception? _checkpointFailure; // set while counters cannot be persisted: autonomous sends fail closed
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
     private readonly ITimer _checkpointTimer;
     private int _disposed;
@@ -117,10 +118,28 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         }
 
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        await FlushRollupsAtShutdownAsync().ConfigureAwait(false);
         await SaveCheckpointAsync(force: true, CancellationToken.None).ConfigureAwait(false);
         _ownedStore?.Dispose();
         _gate.Dispose();
         _checkpointGate.Dispose();
+    }
+
+    // A clean shutdown writes the roll-up of blocks over the hourly cap, whatever the hour (SPEC.md "Audit").
+    private async ValueTask FlushRollupsAtShutdownAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (TryNow(out var now, out _) && await FlushRollupsAsync(now, all: true, CancellationToken.None).ConfigureAwait(false) is { } error)
+            {
+                Report("shutdown_rollup", error); // the counts stay in the checkpoint and are written after the restart
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Saves the batched bookkeeping (rate-limit counters, suppressed block counts) now.</summary>
@@ -173,13 +192,16 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
                 }
             }
 
-            await _store.SaveCheckpointAsync(new PolicyCheckpoint(now, _limiter.CaptureState(now), blocks), cancellationToken).ConfigureAwait(false);
+            var checkpoint = new PolicyCheckpoint(now, _limiter.CaptureState(now), blocks) { CappedBlocks = CaptureCappedBlocks() };
+            await _store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _checkpointFailure, null);
         }
 #pragma warning disable CA1031 // A failed checkpoint is reported and retried; it never throws into a timer thread.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             _checkpointDue = true;
+            Volatile.Write(ref _checkpointFailure, ex);
             Report("checkpoint", ex);
         }
         finally
@@ -617,8 +639,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
 
         if (stored.Checkpoint is { } checkpoint)
         {
-            _limiter.RestoreState(checkpoint.RateLimits);
-            foreach (var window in checkpoint.RateLimits.Chats)
+            var rateLimits = ToPrimaries(checkpoint.RateLimits);
+            _limiter.RestoreState(rateLimits);
+            foreach (var window in rateLimits.Chats)
             {
                 if (window.Consecutive > 0)
                 {
@@ -636,12 +659,38 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
 
                 _lastBlockedTicks.AddOrUpdate(block.Chat, block.LastBlockedAt.UtcTicks, (_, old) => Math.Max(old, block.LastBlockedAt.UtcTicks));
             }
+
+            RestoreCappedBlocks(checkpoint.CappedBlocks);
         }
     }
 
-    private sealed class BlockTracker
+    /// <summary>
+    /// Keys checkpointed counters by each chat's primary identity as the log now has it: a link written after the
+    /// checkpoint (or a checkpoint from before a link) must not leave a LID's sends where nobody counts them.
+    /// </summary>
+    private RateLimiterState ToPrimaries(RateLimiterState state)
     {
-        public long LastAuditTicks;
-        public int Suppressed;
+        var merged = new Dictionary<ChatId, (List<DateTimeOffset> Sends, int Consecutive)>();
+        foreach (var window in state.Chats)
+        {
+            var primary = _aliases.GetPrimary(window.Chat);
+            if (!merged.TryGetValue(primary, out var entry))
+            {
+                entry = ([], 0);
+            }
+
+            entry.Sends.AddRange(window.Sends);
+            merged[primary] = (entry.Sends, entry.Consecutive + window.Consecutive);
+        }
+
+        var chats = new List<ChatSendWindow>(merged.Count);
+        foreach (var (chat, (sends, consecutive)) in merged)
+        {
+            sends.Sort();
+            chats.Add(new ChatSendWindow(chat, sends, consecutive));
+        }
+
+        return new RateLimiterState(chats);
     }
+
 }

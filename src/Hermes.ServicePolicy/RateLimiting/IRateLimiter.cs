@@ -26,6 +26,14 @@ public interface IRateLimiter
     /// <returns>Whether a counter changed (and so a checkpoint is due).</returns>
     bool RecordReply(ChatId chat);
 
+    /// <summary>
+    /// Moves the autonomous-send counters of <paramref name="linked"/> into <paramref name="primary"/>: the two became
+    /// one chat (a phone JID and its LID were linked), so their sends in the hour and in a row count together from now
+    /// on, and a later acquire for either identity sees them all. Merging into itself, or an identity with no counters,
+    /// does nothing.
+    /// </summary>
+    void MergeChats(ChatId linked, ChatId primary);
+
     /// <summary>Copies the autonomous-send counters that were counted before <paramref name="now"/>'s hour ended, for a checkpoint.</summary>
     RateLimiterState CaptureState(DateTimeOffset now);
 

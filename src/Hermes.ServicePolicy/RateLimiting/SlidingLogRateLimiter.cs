@@ -92,8 +92,19 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             cache = counters;
         }
 
+        while (Volatile.Read(ref counters.MergedInto) is { } merged)
+        {
+            counters = merged; // the chat was linked to another identity: its counters live there now
+            cache = counters;
+        }
+
         lock (counters.Gate)
         {
+            if (counters.MergedInto is not null)
+            {
+                return TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit, ref cache); // merged while we waited
+            }
+
             if (counters.Consecutive >= consecutiveLimit)
             {
                 return RateLimitDecision.Denied(ReasonCode.ConsecutiveSendsWithoutReply, null);
@@ -112,7 +123,17 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
     /// <inheritdoc />
     public bool RecordReply(ChatId chat)
     {
-        if (_chats.TryGetValue(chat, out var counters) && Volatile.Read(ref counters.Consecutive) != 0)
+        if (!_chats.TryGetValue(chat, out var counters))
+        {
+            return false;
+        }
+
+        while (Volatile.Read(ref counters.MergedInto) is { } merged)
+        {
+            counters = merged;
+        }
+
+        if (Volatile.Read(ref counters.Consecutive) != 0)
         {
             lock (counters.Gate)
             {
@@ -126,6 +147,39 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
     }
 
     /// <inheritdoc />
+    public void MergeChats(ChatId linked, ChatId primary)
+    {
+        if (linked == primary || !_chats.TryGetValue(linked, out var source))
+        {
+            return;
+        }
+
+        var target = _chats.GetOrAdd(primary, static _ => new ChatCounters());
+        if (ReferenceEquals(source, target))
+        {
+            return;
+        }
+
+        // The source stays in the table with a forward, so a send that looked it up a moment ago follows it instead of
+        // counting where nobody looks any more. Links are never moved, so two merges never lock in opposite orders.
+        lock (source.Gate)
+        {
+            lock (target.Gate)
+            {
+                foreach (var sent in source.Hourly.ToTimes())
+                {
+                    target.Hourly.Add(sent.UtcTicks);
+                }
+
+                target.Consecutive += source.Consecutive; // one chat: the agent's sends to either identity were in a row
+                source.Hourly.Expire(long.MaxValue);
+                source.Consecutive = 0;
+                Volatile.Write(ref source.MergedInto, target);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public RateLimiterState CaptureState(DateTimeOffset now)
     {
         var chats = new List<ChatSendWindow>();
@@ -134,7 +188,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             lock (counters.Gate)
             {
                 counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
-                if (counters.Hourly.Count == 0 && counters.Consecutive == 0)
+                if (counters.MergedInto is not null || (counters.Hourly.Count == 0 && counters.Consecutive == 0))
                 {
                     continue;
                 }
@@ -153,6 +207,11 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
         foreach (var window in state.Chats)
         {
             var counters = _chats.GetOrAdd(window.Chat, static _ => new ChatCounters());
+            while (counters.MergedInto is { } merged)
+            {
+                counters = merged;
+            }
+
             lock (counters.Gate)
             {
                 foreach (var sent in window.Sends)
@@ -176,6 +235,9 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
         public readonly TimestampWindow Hourly = new();
         public int Consecutive;
+
+        /// <summary>Set when this identity was linked into another chat: its counters were moved there.</summary>
+        public ChatCounters? MergedInto;
     }
 
     /// <summary>

@@ -368,7 +368,21 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
                     new DateTimeOffset(block.GetProperty("last").GetInt64(), TimeSpan.Zero)));
             }
 
-            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks);
+            var capped = new List<CappedBlockCount>();
+            if (root.TryGetProperty("capped", out var cappedBlocks))
+            {
+                foreach (var block in cappedBlocks.EnumerateArray())
+                {
+                    if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
+                    {
+                        throw new FormatException("unknown reason");
+                    }
+
+                    capped.Add(new CappedBlockCount(new DateTimeOffset(block.GetProperty("hour").GetInt64(), TimeSpan.Zero), reason, block.GetProperty("count").GetInt32()));
+                }
+            }
+
+            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
         {
@@ -405,6 +419,17 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
             writer.WriteString("reason", block.Reason.ToCode());
             writer.WriteNumber("suppressed", block.Suppressed);
             writer.WriteNumber("last", block.LastBlockedAt.UtcTicks);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("capped");
+        foreach (var block in checkpoint.CappedBlocks)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("hour", block.Hour.UtcTicks);
+            writer.WriteString("reason", block.Reason.ToCode());
+            writer.WriteNumber("count", block.Count);
             writer.WriteEndObject();
         }
 

@@ -14,7 +14,17 @@ namespace Hermes.ServicePolicy.State;
 /// <param name="TakenAt">When it was taken.</param>
 /// <param name="RateLimits">The rate limiter's counters.</param>
 /// <param name="Blocks">Suppressed inbound blocks.</param>
-public sealed record PolicyCheckpoint(DateTimeOffset TakenAt, RateLimiterState RateLimits, IReadOnlyList<BlockCount> Blocks);
+public sealed record PolicyCheckpoint(DateTimeOffset TakenAt, RateLimiterState RateLimits, IReadOnlyList<BlockCount> Blocks)
+{
+    /// <summary>Blocks over the hourly cap of <c>inbound_blocked</c> events, per reason, not yet written as a roll-up.</summary>
+    public IReadOnlyList<CappedBlockCount> CappedBlocks { get; init; } = [];
+}
+
+/// <summary>Blocks of one reason, in one UTC clock hour, that were over the cap of <c>inbound_blocked</c> events.</summary>
+/// <param name="Hour">The start of the hour.</param>
+/// <param name="Reason">The reason they were blocked.</param>
+/// <param name="Count">How many.</param>
+public sealed record CappedBlockCount(DateTimeOffset Hour, ReasonCode Reason, int Count);
 
 /// <summary>Blocks of one (chat, reason) pair counted since its last <c>inbound_blocked</c> event.</summary>
 /// <param name="Chat">The chat.</param>
