@@ -19,18 +19,20 @@ namespace Hermes.ServicePolicy.State;
 /// <para>
 /// <c>events.log</c> holds one line per committed batch: an 8-digit CRC-32 of the JSON, a space, and a JSON array of
 /// <see cref="PolicyEventJson"/> events. Each batch is written and flushed to disk (fsync) before
-/// <see cref="AppendAsync"/> returns, so an acknowledged change survives a crash. A record torn by a crash
-/// mid-write can only be the last one: it is detected (no newline, or a bad checksum at the very end) and dropped
-/// at open, and it was never acknowledged. Any other damage (a bad checksum before the end, an unknown event type,
-/// a sequence gap) stops the store from opening with <see cref="StateStoreCorruptedException"/> naming the file and
-/// the offset, never a silently empty state.
+/// <see cref="AppendAsync"/> returns, so an acknowledged change survives a crash. <c>log.mark</c> records how much of
+/// the log was acknowledged (its length, last event and last record's checksum); it is replaced atomically when the
+/// store opens, with every counters checkpoint and at a clean shutdown. At open, everything up to the mark must be
+/// exactly there: a log that was cut, emptied, zero-filled, replaced or deleted, or a damaged record anywhere, stops the
+/// store with <see cref="StateStoreCorruptedException"/> naming the file, the offset and the damage, and nothing is
+/// rewritten. Past the mark (after a crash) only the torn tail of an append that never completed is dropped: a last
+/// record with no newline, or one holding NUL bytes. A directory written before marks existed opens under that rule.
 /// </para>
 /// <para>
 /// <c>checkpoint.json</c> holds the batched counters (<see cref="PolicyCheckpoint"/>), replaced atomically by
 /// writing a temporary file and renaming it over the old one. <c>store.lock</c> is held exclusively while the store is
 /// open, so a second process (or a second store in this one) fails with a clear error instead of interleaving writes.
-/// Back up the directory by copying it while no host has it open, or copy <c>events.log</c> at any time: a copy
-/// taken mid-append ends in at most one torn record, which the store drops.
+/// Back up the directory by copying it while no host has it open (a copy of <c>events.log</c> alone, taken mid-append,
+/// ends in at most one torn record, which the store drops when it is restored without its mark).
 /// </para>
 /// </remarks>
 public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
@@ -49,6 +51,8 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
     private readonly object _writeLock = new();
     private List<PolicyEvent>? _loaded;
     private long _lastSequence;
+    private uint _lastRecordCrc;
+    private FileLogMark? _mark;
     private bool _broken;
 
     private FileServiceStateStore(string directory, FileStream lockFile, FileStream log)
@@ -100,15 +104,25 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
         try
         {
             var logPath = Path.Combine(directory, LogFileName);
+            var mark = FileLogMark.Read(directory);
             var created = !File.Exists(logPath);
+            if (created && (mark is { Length: > 0 } || File.Exists(Path.Combine(directory, CheckpointFileName))))
+            {
+                // Never start empty over history that was acknowledged: a deleted log is damage, not a new directory.
+                throw new StateStoreCorruptedException(logPath, 0, mark is { Length: > 0 }
+                    ? $"the log is missing, but {FileLogMark.FileName} shows {mark.Length} bytes of acknowledged history"
+                    : $"the log is missing, but {CheckpointFileName} shows the directory was in use");
+            }
+
             log = new FileStream(logPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
             if (created && !OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
 
-            var store = new FileServiceStateStore(directory, lockFile, log);
+            var store = new FileServiceStateStore(directory, lockFile, log) { _mark = mark };
             store.ReadLog();
+            store.WriteMark();
             return store;
         }
         catch
@@ -156,7 +170,7 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
             return ValueTask.CompletedTask;
         }
 
-        var record = Encode(events);
+        var record = Encode(events, out var crc);
         lock (_writeLock)
         {
             if (_broken)
@@ -195,6 +209,7 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
             }
 
             _lastSequence = events[^1].Sequence;
+            _lastRecordCrc = crc;
         }
 
         return ValueTask.CompletedTask;
@@ -215,24 +230,60 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
 
             using (var writer = new Utf8JsonWriter(stream))
             {
-                WriteCheckpoint(writer, checkpoint);
+                FileCheckpointJson.Write(writer, checkpoint);
             }
 
             stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
+        WriteMark();
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Releases the log and the lock.</summary>
+    /// <summary>Records how much of the log is acknowledged now (see <see cref="FileLogMark"/>). Skipped when nothing was appended since.</summary>
+    private void WriteMark()
+    {
+        FileLogMark mark;
+        lock (_writeLock)
+        {
+            if (_broken)
+            {
+                return;
+            }
+
+            mark = new FileLogMark(_log.Length, _lastSequence, _lastRecordCrc);
+        }
+
+        if (mark != _mark)
+        {
+            mark.Write(Directory);
+            _mark = mark;
+        }
+    }
+
+    /// <summary>Records how much history there is (a clean shutdown) and releases the log and the lock.</summary>
     public void Dispose()
     {
+        try
+        {
+            WriteMark();
+        }
+        catch (IOException)
+        {
+            // The last mark stays: it never claims more than was acknowledged, so the next open is still checked.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
         _log.Dispose();
         _lock.Dispose();
     }
 
-    internal static byte[] Encode(IReadOnlyList<PolicyEvent> events)
+    internal static byte[] Encode(IReadOnlyList<PolicyEvent> events) => Encode(events, out _);
+
+    private static byte[] Encode(IReadOnlyList<PolicyEvent> events, out uint crc)
     {
         using var json = new MemoryStream();
         using (var writer = new Utf8JsonWriter(json, PolicyEventJson.WriterOptions))
@@ -248,14 +299,15 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
 
         var body = json.GetBuffer().AsSpan(0, (int)json.Length);
         var record = new byte[9 + body.Length + 1];
-        Encoding.ASCII.GetBytes(Crc32.Compute(body).ToString("x8", CultureInfo.InvariantCulture), record);
+        crc = Crc32.Compute(body);
+        Encoding.ASCII.GetBytes(crc.ToString("x8", CultureInfo.InvariantCulture), record);
         record[8] = (byte)' ';
         body.CopyTo(record.AsSpan(9));
         record[^1] = (byte)'\n';
         return record;
     }
 
-    /// <summary>Reads and validates the whole log, drops a torn last record, and positions for appending.</summary>
+    /// <summary>Reads and validates the whole log against the mark, drops a torn unacknowledged tail, and positions for appending.</summary>
     private void ReadLog()
     {
         var path = _log.Name;
@@ -268,172 +320,19 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
         var bytes = new byte[length];
         _log.Position = 0;
         _log.ReadExactly(bytes);
-        var events = new List<PolicyEvent>();
-        long sequence = 0;
-        var offset = 0;
-        while (offset < bytes.Length)
+        var result = FileLogReader.Read(bytes, path, _mark);
+        if (result.ValidLength < length)
         {
-            var newline = Array.IndexOf(bytes, (byte)'\n', offset);
-            var isLast = newline < 0 || newline == bytes.Length - 1;
-            if (newline < 0)
-            {
-                Truncate(offset, bytes.Length - offset);
-                break;
-            }
-
-            var line = bytes.AsSpan(offset, newline - offset);
-            if (line.Length < 10 || line[8] != (byte)' '
-                || !uint.TryParse(Encoding.ASCII.GetString(line[..8]), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var crc)
-                || crc != Crc32.Compute(line[9..]))
-            {
-                if (isLast)
-                {
-                    Truncate(offset, bytes.Length - offset);
-                    break;
-                }
-
-                throw new StateStoreCorruptedException(path, offset, "a record's checksum does not match and more records follow it");
-            }
-
-            try
-            {
-                using var document = JsonDocument.Parse(bytes.AsMemory(offset + 9, line.Length - 9));
-                foreach (var element in document.RootElement.EnumerateArray())
-                {
-                    var e = PolicyEventJson.Read(element);
-                    if (e.Sequence != sequence + 1)
-                    {
-                        throw new StateStoreCorruptedException(path, offset, $"expected event {sequence + 1}, found {e.Sequence}");
-                    }
-
-                    sequence = e.Sequence;
-                    events.Add(e);
-                }
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
-            {
-                throw new StateStoreCorruptedException(path, offset, $"the record cannot be read ({ex.Message})", ex);
-            }
-
-            offset = newline + 1;
+            // Only ever the tail after the last acknowledged record (FileLogReader refuses anything else).
+            _log.SetLength(result.ValidLength);
+            _log.Flush(flushToDisk: true);
+            DroppedTornBytes += length - result.ValidLength;
         }
 
-        _lastSequence = sequence;
-        _loaded = events;
+        _lastSequence = result.LastSequence;
+        _lastRecordCrc = result.LastRecordCrc;
+        _loaded = result.Events;
     }
 
-    private void Truncate(long offset, long torn)
-    {
-        _log.SetLength(offset);
-        _log.Flush(flushToDisk: true);
-        DroppedTornBytes += torn;
-    }
-
-    private PolicyCheckpoint? ReadCheckpoint()
-    {
-        var path = Path.Combine(Directory, CheckpointFileName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
-            var chats = new List<ChatSendWindow>();
-            foreach (var chat in root.GetProperty("chats").EnumerateArray())
-            {
-                var sends = new List<DateTimeOffset>();
-                foreach (var ticks in chat.GetProperty("sends").EnumerateArray())
-                {
-                    sends.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
-                }
-
-                chats.Add(new ChatSendWindow(ChatId.Parse(chat.GetProperty("chat").GetString()!), sends, chat.GetProperty("consecutive").GetInt32()));
-            }
-
-            var blocks = new List<BlockCount>();
-            foreach (var block in root.GetProperty("blocks").EnumerateArray())
-            {
-                if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
-                {
-                    throw new FormatException("unknown reason");
-                }
-
-                blocks.Add(new BlockCount(
-                    ChatId.Parse(block.GetProperty("chat").GetString()!),
-                    reason,
-                    block.GetProperty("suppressed").GetInt32(),
-                    new DateTimeOffset(block.GetProperty("last").GetInt64(), TimeSpan.Zero)));
-            }
-
-            var capped = new List<CappedBlockCount>();
-            if (root.TryGetProperty("capped", out var cappedBlocks))
-            {
-                foreach (var block in cappedBlocks.EnumerateArray())
-                {
-                    if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
-                    {
-                        throw new FormatException("unknown reason");
-                    }
-
-                    capped.Add(new CappedBlockCount(new DateTimeOffset(block.GetProperty("hour").GetInt64(), TimeSpan.Zero), reason, block.GetProperty("count").GetInt32()));
-                }
-            }
-
-            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped };
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
-        {
-            throw new StateStoreCorruptedException(path, 0, $"the checkpoint cannot be read ({ex.Message})", ex);
-        }
-    }
-
-    private static void WriteCheckpoint(Utf8JsonWriter writer, PolicyCheckpoint checkpoint)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("taken_at", checkpoint.TakenAt.UtcTicks);
-        writer.WriteStartArray("chats");
-        foreach (var chat in checkpoint.RateLimits.Chats)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("chat", chat.Chat.ToString());
-            writer.WriteStartArray("sends");
-            foreach (var sent in chat.Sends)
-            {
-                writer.WriteNumberValue(sent.UtcTicks);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteNumber("consecutive", chat.Consecutive);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("blocks");
-        foreach (var block in checkpoint.Blocks)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("chat", block.Chat.ToString());
-            writer.WriteString("reason", block.Reason.ToCode());
-            writer.WriteNumber("suppressed", block.Suppressed);
-            writer.WriteNumber("last", block.LastBlockedAt.UtcTicks);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("capped");
-        foreach (var block in checkpoint.CappedBlocks)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("hour", block.Hour.UtcTicks);
-            writer.WriteString("reason", block.Reason.ToCode());
-            writer.WriteNumber("count", block.Count);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
+    private PolicyCheckpoint? ReadCheckpoint() => FileCheckpointJson.Read(Path.Combine(Directory, CheckpointFileName));
 }

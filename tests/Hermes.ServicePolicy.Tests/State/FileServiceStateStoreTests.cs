@@ -24,6 +24,8 @@ public class FileServiceStateStoreTests
 
     private string LogPath => Path.Combine(_directory, FileServiceStateStore.LogFileName);
 
+    private string MarkPath => Path.Combine(_directory, "log.mark");
+
     private static PolicyEvent Revoked(long sequence) => new()
     {
         Sequence = sequence,
@@ -59,18 +61,27 @@ public class FileServiceStateStoreTests
     }
 
     [Test]
-    public async Task A_record_torn_at_any_byte_is_dropped_whole_and_the_store_keeps_working()
+    public async Task A_record_torn_at_any_byte_after_a_crash_is_dropped_whole_and_the_store_keeps_working()
     {
         using (var store = FileServiceStateStore.Open(_directory))
         {
-            await AppendBatchesAsync(store, 2, 3);
+            await AppendBatchesAsync(store, 2);
         }
 
-        var whole = await File.ReadAllBytesAsync(LogPath);
+        // A crash mid-append: the mark is the one written at open (it covers events 1 and 2), the last record is torn.
+        byte[] whole, mark;
+        using (var store = FileServiceStateStore.Open(_directory))
+        {
+            mark = await File.ReadAllBytesAsync(MarkPath);
+            await store.AppendAsync([Revoked(3), Revoked(4), Revoked(5)]);
+            whole = await File.ReadAllBytesAsync(LogPath);
+        }
+
         var lastStart = Array.LastIndexOf(whole, (byte)'\n', whole.Length - 2) + 1;
         for (var cut = lastStart; cut < whole.Length; cut++)
         {
             await File.WriteAllBytesAsync(LogPath, whole[..cut]);
+            await File.WriteAllBytesAsync(MarkPath, mark);
             using (var store = FileServiceStateStore.Open(_directory))
             {
                 var events = (await store.LoadAsync()).Events;
@@ -174,6 +185,7 @@ public class FileServiceStateStoreTests
     [Test]
     public async Task A_damaged_checkpoint_stops_loading()
     {
+        FileServiceStateStore.Open(_directory).Dispose();
         await File.WriteAllTextAsync(Path.Combine(_directory, FileServiceStateStore.CheckpointFileName), "{\"taken_at\":");
         using var store = FileServiceStateStore.Open(_directory);
         Assert.ThrowsAsync<StateStoreCorruptedException>(async () => await store.LoadAsync());

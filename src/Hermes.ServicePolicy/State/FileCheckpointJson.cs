@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.RateLimiting;
+
+namespace Hermes.ServicePolicy.State;
+
+/// <summary>The file store's <c>checkpoint.json</c>: the batched counters of a <see cref="PolicyCheckpoint"/>, times as UTC ticks.</summary>
+internal static class FileCheckpointJson
+{
+    /// <summary>Reads the checkpoint at <paramref name="path"/>, or null when there is none.</summary>
+    /// <exception cref="StateStoreCorruptedException">It exists but cannot be read.</exception>
+    public static PolicyCheckpoint? Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            var chats = new List<ChatSendWindow>();
+            foreach (var chat in root.GetProperty("chats").EnumerateArray())
+            {
+                var sends = new List<DateTimeOffset>();
+                foreach (var ticks in chat.GetProperty("sends").EnumerateArray())
+                {
+                    sends.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
+                }
+
+                chats.Add(new ChatSendWindow(ChatId.Parse(chat.GetProperty("chat").GetString()!), sends, chat.GetProperty("consecutive").GetInt32()));
+            }
+
+            var blocks = new List<BlockCount>();
+            foreach (var block in root.GetProperty("blocks").EnumerateArray())
+            {
+                if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
+                {
+                    throw new FormatException("unknown reason");
+                }
+
+                blocks.Add(new BlockCount(
+                    ChatId.Parse(block.GetProperty("chat").GetString()!),
+                    reason,
+                    block.GetProperty("suppressed").GetInt32(),
+                    new DateTimeOffset(block.GetProperty("last").GetInt64(), TimeSpan.Zero)));
+            }
+
+            var capped = new List<CappedBlockCount>();
+            if (root.TryGetProperty("capped", out var cappedBlocks))
+            {
+                foreach (var block in cappedBlocks.EnumerateArray())
+                {
+                    if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
+                    {
+                        throw new FormatException("unknown reason");
+                    }
+
+                    capped.Add(new CappedBlockCount(new DateTimeOffset(block.GetProperty("hour").GetInt64(), TimeSpan.Zero), reason, block.GetProperty("count").GetInt32()));
+                }
+            }
+
+            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped };
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
+        {
+            throw new StateStoreCorruptedException(path, 0, $"the checkpoint cannot be read ({ex.Message})", ex);
+        }
+    }
+
+    public static void Write(Utf8JsonWriter writer, PolicyCheckpoint checkpoint)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("taken_at", checkpoint.TakenAt.UtcTicks);
+        writer.WriteStartArray("chats");
+        foreach (var chat in checkpoint.RateLimits.Chats)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("chat", chat.Chat.ToString());
+            writer.WriteStartArray("sends");
+            foreach (var sent in chat.Sends)
+            {
+                writer.WriteNumberValue(sent.UtcTicks);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("consecutive", chat.Consecutive);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("blocks");
+        foreach (var block in checkpoint.Blocks)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("chat", block.Chat.ToString());
+            writer.WriteString("reason", block.Reason.ToCode());
+            writer.WriteNumber("suppressed", block.Suppressed);
+            writer.WriteNumber("last", block.LastBlockedAt.UtcTicks);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("capped");
+        foreach (var block in checkpoint.CappedBlocks)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("hour", block.Hour.UtcTicks);
+            writer.WriteString("reason", block.Reason.ToCode());
+            writer.WriteNumber("count", block.Count);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.State;
+using Microsoft.Extensions.Time.Testing;
+using NUnit.Framework;
+
+namespace Hermes.ServicePolicy.Tests.State;
+
+/// <summary>
+/// A damaged state directory never opens more permissive than it was (issue 11, item 2; SPEC.md "Durability"):
+/// real files, damaged the ways an attack review tried, each refused with the file and the damage named, and nothing
+/// rewritten. Only the torn tail of an append that was never acknowledged may be dropped.
+/// </summary>
+public class DamagedStateTests
+{
+    private static readonly ChatId Revoked = ChatId.Parse("34610000111@s.whatsapp.net");
+    private string _directory = null!;
+
+    private string LogPath => Path.Combine(_directory, FileServiceStateStore.LogFileName);
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("hermes-damage-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>A service chat, then revoked, then a clean shutdown: the state a damaged log must never undo.</summary>
+    private async Task WriteRevokedChatAsync()
+    {
+        await using var policy = await BuildAsync();
+        Assert.That((await policy.ApproveChatAsync(Revoked, ServiceChatMode.Autonomous, "owner")).Ok, Is.True);
+        Assert.That((await policy.RevokeAsync(Revoked, "owner")).Ok, Is.True);
+        Assert.That((await policy.DecideInboundAsync(new InboundMessage(Revoked, "hola"))).Reason, Is.EqualTo(ReasonCode.Revoked));
+    }
+
+    private ValueTask<ServiceConversationPolicy> BuildAsync(TimeProvider? time = null)
+        => new ServiceConversationPolicyBuilder()
+            .WithOptions(new ServiceConversationOptions { Enabled = true, StateDirectory = _directory })
+            .WithTimeProvider(time ?? new FakeTimeProvider(PolicyHarness.Start))
+            .BuildAsync();
+
+    public static TestCaseData[] Damages() =>
+    [
+        new TestCaseData((Func<byte[], byte[]?>)(log => Flip(log, log.Length - 20)), "checksum").SetName("A flipped bit in the last complete record"),
+        new TestCaseData((Func<byte[], byte[]?>)(log => log[..^1]), "ends inside a record").SetName("A missing final newline"),
+        new TestCaseData((Func<byte[], byte[]?>)(_ => []), "emptied").SetName("An emptied log"),
+        new TestCaseData((Func<byte[], byte[]?>)(log => new byte[log.Length]), "missing newline").SetName("A zero-filled log"),
+        new TestCaseData((Func<byte[], byte[]?>)(_ => "garbage garbage garbage\n"u8.ToArray()), "damaged").SetName("A log replaced by a line of garbage"),
+        new TestCaseData((Func<byte[], byte[]?>)(_ => null), "missing").SetName("A deleted log while the checkpoint remains"),
+        new TestCaseData((Func<byte[], byte[]?>)(log => log[..(Array.LastIndexOf(log, (byte)'\n', log.Length - 2) + 1)]), "cut").SetName("A log cut at a record boundary after a clean shutdown"),
+        new TestCaseData((Func<byte[], byte[]?>)(log => log[..(Array.IndexOf(log, (byte)'\n') + 1)]), "cut").SetName("A log cut to its first record"),
+    ];
+
+    [TestCaseSource(nameof(Damages))]
+    public async Task A_damaged_log_stops_the_store_from_opening_and_nothing_is_rewritten(Func<byte[], byte[]?> damage, string named)
+    {
+        await WriteRevokedChatAsync();
+        var damaged = damage(await File.ReadAllBytesAsync(LogPath));
+        if (damaged is null)
+        {
+            File.Delete(LogPath);
+        }
+        else
+        {
+            await File.WriteAllBytesAsync(LogPath, damaged);
+        }
+
+        var ex = Assert.ThrowsAsync<StateStoreCorruptedException>(async () => await BuildAsync());
+        Assert.That(ex!.Message, Does.Contain(LogPath).And.Contain(named));
+        if (damaged is null)
+        {
+            Assert.That(File.Exists(LogPath), Is.False, "no empty log was created in its place");
+        }
+        else
+        {
+            Assert.That(await File.ReadAllBytesAsync(LogPath), Is.EqualTo(damaged), "nothing was truncated or rewritten");
+        }
+
+        Assert.Throws<StateStoreCorruptedException>(() => FileServiceStateStore.Open(_directory).Dispose(), "and it stays refused");
+    }
+
+    [Test]
+    public async Task After_a_crash_a_complete_last_record_with_a_bad_checksum_is_damage_not_a_torn_tail()
+    {
+        await WriteRevokedChatAsync();
+        var mark = await File.ReadAllBytesAsync(Path.Combine(_directory, "log.mark"));
+        var before = (await File.ReadAllBytesAsync(LogPath)).Length;
+        await using (var policy = await BuildAsync())
+        {
+            await policy.ApproveChatAsync(ChatId.Parse("34607000111@s.whatsapp.net"), null, "owner");
+        }
+
+        // As if the process had died before its clean shutdown: the mark of the last open, a flipped bit after it.
+        await File.WriteAllBytesAsync(Path.Combine(_directory, "log.mark"), mark);
+        var log = await File.ReadAllBytesAsync(LogPath);
+        Assert.That(log.Length, Is.GreaterThan(before));
+        await File.WriteAllBytesAsync(LogPath, Flip(log, log.Length - 10));
+
+        var ex = Assert.ThrowsAsync<StateStoreCorruptedException>(async () => await BuildAsync());
+        Assert.That(ex!.Message, Does.Contain("checksum"));
+    }
+
+    [Test]
+    public async Task After_a_crash_a_zero_filled_tail_past_the_mark_is_dropped()
+    {
+        await WriteRevokedChatAsync();
+        var log = await File.ReadAllBytesAsync(LogPath);
+        await File.WriteAllBytesAsync(LogPath, [.. log, .. new byte[4096]]);
+
+        await using var policy = await BuildAsync();
+        Assert.That((await policy.DecideInboundAsync(new InboundMessage(Revoked, "hola"))).Reason, Is.EqualTo(ReasonCode.Revoked));
+        Assert.That((await File.ReadAllBytesAsync(LogPath)).Length, Is.GreaterThanOrEqualTo(log.Length));
+    }
+
+    [Test]
+    public async Task A_damaged_mark_is_damage_too()
+    {
+        await WriteRevokedChatAsync();
+        await File.WriteAllTextAsync(Path.Combine(_directory, "log.mark"), "{\"length\":");
+        var ex = Assert.ThrowsAsync<StateStoreCorruptedException>(async () => await BuildAsync());
+        Assert.That(ex!.Message, Does.Contain("log.mark"));
+    }
+
+    [Test]
+    public async Task A_directory_written_before_marks_existed_still_opens()
+    {
+        await WriteRevokedChatAsync();
+        File.Delete(Path.Combine(_directory, "log.mark"));
+        await using var policy = await BuildAsync();
+        Assert.That((await policy.DecideInboundAsync(new InboundMessage(Revoked, "hola"))).Reason, Is.EqualTo(ReasonCode.Revoked));
+        Assert.That(File.Exists(Path.Combine(_directory, "log.mark")), Is.True, "and is marked from now on");
+    }
+
+    [Test]
+    public async Task While_counters_cannot_be_saved_autonomous_sends_fail_closed()
+    {
+        var chat = ChatId.Parse("34607000111@s.whatsapp.net");
+        var failures = 0;
+        await using var policy = await new ServiceConversationPolicyBuilder()
+            .WithOptions(new ServiceConversationOptions { Enabled = true, StateDirectory = _directory })
+            .WithTimeProvider(new FakeTimeProvider(PolicyHarness.Start))
+            .OnFailure(_ => failures++)
+            .BuildAsync();
+        await policy.ApproveChatAsync(chat, ServiceChatMode.Autonomous, "owner");
+        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "1", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+
+        // A real failure: the checkpoint's temporary file cannot be created (a directory stands in its way).
+        var blocker = Path.Combine(_directory, FileServiceStateStore.CheckpointFileName + ".tmp");
+        Directory.CreateDirectory(blocker);
+        await policy.FlushAsync();
+        Assert.That(failures, Is.GreaterThan(0));
+        var denied = await policy.DecideOutboundAsync(new OutboundRequest(chat, "2", Initiator.Agent));
+        Assert.That(denied.Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
+        Assert.That(denied.Error, Is.Not.Null);
+
+        Directory.Delete(blocker);
+        await policy.FlushAsync();
+        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "3", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+    }
+
+    private static byte[] Flip(byte[] bytes, int at)
+    {
+        var copy = bytes.ToArray();
+        copy[at] ^= 0x04;
+        return copy;
+    }
+}
