@@ -51,27 +51,13 @@ internal sealed record FileLogMark(long Length, long Sequence, uint LastRecordCr
     /// <summary>Replaces the mark atomically (a temporary file flushed to disk, then renamed over the old one).</summary>
     public void Write(string directory)
     {
-        var path = Path.Combine(directory, FileName);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        AtomicJsonFile.Write(Path.Combine(directory, FileName), writer =>
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            using (var writer = new Utf8JsonWriter(stream))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("length", Length);
-                writer.WriteNumber("sequence", Sequence);
-                writer.WriteString("last_crc", LastRecordCrc.ToString("x8", CultureInfo.InvariantCulture));
-                writer.WriteEndObject();
-            }
-
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+            writer.WriteStartObject();
+            writer.WriteNumber("length", Length);
+            writer.WriteNumber("sequence", Sequence);
+            writer.WriteString("last_crc", LastRecordCrc.ToString("x8", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        });
     }
 }

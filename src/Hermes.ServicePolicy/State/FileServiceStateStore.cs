@@ -219,24 +219,7 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
     public ValueTask SaveCheckpointAsync(PolicyCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var path = Path.Combine(Directory, CheckpointFileName);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            using (var writer = new Utf8JsonWriter(stream))
-            {
-                FileCheckpointJson.Write(writer, checkpoint);
-            }
-
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        AtomicJsonFile.Write(Path.Combine(Directory, CheckpointFileName), writer => FileCheckpointJson.Write(writer, checkpoint));
         WriteMark();
         return ValueTask.CompletedTask;
     }
