@@ -15,6 +15,7 @@ using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 using Hermes.ServicePolicy.Targeting;
+using static Hermes.ServicePolicy.Sample.Simulation.StepFields;
 
 namespace Hermes.ServicePolicy.Sample.Simulation;
 
@@ -133,25 +134,6 @@ public sealed class ScenarioRunner : IAsyncDisposable
         _policy?.Dispose();
         _policy = null;
         await DisposeStoreAsync().ConfigureAwait(false);
-    }
-
-    private static JsonDocument ParseLine(string line)
-    {
-        try
-        {
-            var document = JsonDocument.Parse(line);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                document.Dispose();
-                throw new ScenarioFormatException("a step is a JSON object");
-            }
-
-            return document;
-        }
-        catch (JsonException ex)
-        {
-            throw new ScenarioFormatException($"bad JSON: {ex.Message}", ex);
-        }
     }
 
     private async ValueTask EnsureStartedAsync(CancellationToken cancellationToken)
@@ -466,30 +448,12 @@ public sealed class ScenarioRunner : IAsyncDisposable
             return _draftNames.TryGetValue(name, out var id) ? id : throw new ScenarioFormatException($"no draft was named '{name}'");
         }
 
-        var raw = OptionalString(step, "draft") ?? throw new ScenarioFormatException("approve and reject need draft_ref or draft");
-        return new DraftId(raw);
-    }
-
-    private static List<RecentChat> ReadRecentChats(JsonElement chats)
-    {
-        if (chats.ValueKind != JsonValueKind.Array)
+        if (!step.TryGetProperty("draft", out _))
         {
-            throw new ScenarioFormatException("chats must be an array");
+            throw new ScenarioFormatException("approve and reject need draft_ref or draft");
         }
 
-        var list = new List<RecentChat>();
-        foreach (var chat in chats.EnumerateArray())
-        {
-            list.Add(new RecentChat(
-                RequiredString(chat, "chatId"),
-                OptionalString(chat, "name"),
-                OptionalBool(chat, "isGroup") ?? false,
-                chat.TryGetProperty("lastMessageTimestamp", out var ts) && ts.ValueKind == JsonValueKind.Number ? ts.GetInt64() : null,
-                OptionalInt(chat, "unreadCount") ?? 0,
-                OptionalBool(chat, "isBusiness") ?? false));
-        }
-
-        return list;
+        return new DraftId(RequiredNonEmptyString(step, "draft"));
     }
 
     private static string KindName(ChatKind kind) => kind switch
@@ -532,46 +496,5 @@ public sealed class ScenarioRunner : IAsyncDisposable
         }
     }
 
-    private static DateTimeOffset ParseTime(string text)
-        => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at
-            : throw new ScenarioFormatException($"'{text}' is not an ISO 8601 time");
-
-    private static TimeSpan ParseDuration(string text)
-    {
-        try
-        {
-            return XmlConvert.ToTimeSpan(text);
-        }
-        catch (FormatException ex)
-        {
-            throw new ScenarioFormatException($"'{text}' is not an ISO 8601 duration", ex);
-        }
-    }
-
     private static JsonObject Ok() => new() { ["ok"] = true };
-
-    private static JsonElement Required(JsonElement step, string name)
-        => step.TryGetProperty(name, out var value) ? value : throw new ScenarioFormatException($"missing field '{name}'");
-
-    private static string RequiredString(JsonElement step, string name)
-    {
-        var value = Required(step, name);
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new ScenarioFormatException($"field '{name}' must be a string");
-    }
-
-    private static string? OptionalString(JsonElement step, string name)
-        => step.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? (value.ValueKind == JsonValueKind.String ? value.GetString() : throw new ScenarioFormatException($"field '{name}' must be a string"))
-            : null;
-
-    private static bool? OptionalBool(JsonElement step, string name)
-        => step.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? (value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw new ScenarioFormatException($"field '{name}' must be true or false"))
-            : null;
-
-    private static int? OptionalInt(JsonElement step, string name)
-        => step.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : throw new ScenarioFormatException($"field '{name}' must be a whole number"))
-            : null;
 }

@@ -60,7 +60,7 @@ public static class SimulateCommand
             using var reader = new StreamReader(file);
             return await runner.RunAsync(reader, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or StateStoreCorruptedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or StateStoreCorruptedException)
         {
             await errors.WriteLineAsync($"state store: {ex.Message}").ConfigureAwait(false);
             return 2;

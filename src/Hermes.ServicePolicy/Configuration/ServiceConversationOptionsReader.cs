@@ -58,6 +58,7 @@ public static class ServiceConversationOptionsReader
         var found = new List<ConfigurationError>();
         var options = new ServiceConversationOptions();
         var spelling = new Dictionary<KeyInfo, string>();
+        var given = new Dictionary<(KeyInfo Key, int Index), string>(); // every value once: a second one is an error, never a silent override
         var lists = new Dictionary<KeyInfo, SortedDictionary<int, string?>>();
         foreach (var (rawKey, value) in values)
         {
@@ -89,12 +90,22 @@ public static class ServiceConversationOptionsReader
                         found.Add(new ConfigurationError(rawKey, value, "must be a list"));
                     }
                 }
-                else if (!int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || tail.Contains(':', StringComparison.Ordinal))
+                else if (!TryParseIndex(tail, out var index))
                 {
-                    found.Add(new ConfigurationError(rawKey, value, "list items are addressed by index (key:0, key:1, …)"));
+                    found.Add(new ConfigurationError(rawKey, value, "list items are addressed by index (key:0, key:1, …, no leading zeros)"));
+                }
+                else if (given.TryGetValue((key, index), out var first))
+                {
+                    found.Add(new ConfigurationError(rawKey, value, $"the same list item is given twice (as '{first}' and as '{rawKey}'); give each once"));
+                }
+                else if (value is null)
+                {
+                    given[(key, index)] = rawKey;
+                    found.Add(new ConfigurationError(rawKey, value, "a list item cannot be null; remove it"));
                 }
                 else
                 {
+                    given[(key, index)] = rawKey;
                     items[index] = value;
                 }
 
@@ -106,6 +117,14 @@ public static class ServiceConversationOptionsReader
                 found.Add(new ConfigurationError(rawKey, value, $"'{key.Snake}' is a single value, not a section"));
                 continue;
             }
+
+            if (given.TryGetValue((key, -1), out var earlier))
+            {
+                found.Add(new ConfigurationError(rawKey, value, $"given twice (as '{earlier}' and as '{rawKey}'); give each key once"));
+                continue;
+            }
+
+            given[(key, -1)] = rawKey;
 
             ReadScalar(options, key, rawKey, value, found);
         }
@@ -151,6 +170,14 @@ public static class ServiceConversationOptionsReader
         var result = ServiceConversationOptionsValidator.Validate(options);
         errors = result.Errors;
         return result.IsValid ? options : null;
+    }
+
+    // A list index as Microsoft.Extensions.Configuration writes it: 0, 1, 2, … ("00" or "+1" would be a second name for one item).
+    private static bool TryParseIndex(string tail, out int index)
+    {
+        index = -1;
+        return tail.Length > 0 && (tail == "0" || tail[0] != '0')
+            && int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 
     private static KeyInfo? Find(string head, out bool usedSnake)

@@ -83,7 +83,9 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
     /// Opens (creating if needed, owner-only) the store in <paramref name="directory"/>, takes its lock and validates
     /// the log. A torn last record is dropped; any other damage throws.
     /// </summary>
-    /// <exception cref="IOException">Another process (or another store in this process) has the directory open.</exception>
+    /// <exception cref="IOException">Another process (or another store in this process) has the directory open, or the
+    /// directory or its log cannot be used (a file where the directory should be, a directory where the log should be,
+    /// no permission).</exception>
     /// <exception cref="StateStoreCorruptedException">The log or the checkpoint is damaged.</exception>
     public static FileServiceStateStore Open(string directory)
     {
@@ -104,6 +106,11 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
         try
         {
             var logPath = Path.Combine(directory, LogFileName);
+            if (System.IO.Directory.Exists(logPath))
+            {
+                throw new IOException($"The state log '{logPath}' is a directory, not a file; the state directory '{directory}' cannot be used.");
+            }
+
             var mark = FileLogMark.Read(directory);
             var created = !File.Exists(logPath);
             if (created && (mark is { Length: > 0 } || File.Exists(Path.Combine(directory, CheckpointFileName))))
@@ -114,7 +121,15 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
                     : $"the log is missing, but {CheckpointFileName} shows the directory was in use");
             }
 
-            log = new FileStream(logPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+            try
+            {
+                log = new FileStream(logPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new IOException($"The state log '{logPath}' cannot be opened for reading and writing ({ex.Message}); check its owner and permissions.", ex);
+            }
+
             if (created && !OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
