@@ -10,8 +10,11 @@ namespace Hermes.ServicePolicy.Configuration;
 /// <c>service_conversations</c> section, as Microsoft.Extensions.Configuration flattens it (<c>approved_chats:0</c>).
 /// Both the snake_case keys of the source document and the PascalCase property names are accepted, case-insensitively
 /// (environment variables are upper case). Unknown keys, a key given in both spellings, booleans other than
-/// <c>true</c>/<c>false</c>, and values that do not parse are errors naming the key and the value. A missing or
-/// null list is empty; keys left out keep their defaults. The result is not yet validated: pass it to
+/// <c>true</c>/<c>false</c>, and values that do not parse are errors naming the key and the value. A list that is
+/// left out or null keeps its default (empty; <c>["/"]</c> for <c>command_prefixes</c>); an explicitly empty list
+/// (the key with an empty value) is empty, which <c>command_prefixes</c> does not allow. Keys left out keep their
+/// defaults. Microsoft.Extensions.Configuration's JSON provider keeps the difference: <c>null</c> is left out,
+/// <c>[]</c> is explicitly empty. The result is not yet validated: pass it to
 /// <see cref="ServiceConversationOptionsValidator"/>, or use <see cref="ReadAndValidate"/>.
 /// </summary>
 public static class ServiceConversationOptionsReader
@@ -82,10 +85,15 @@ public static class ServiceConversationOptionsReader
             spelling[key] = used;
             if (key.Kind == ValueKind.List)
             {
+                if (tail is null && value is null)
+                {
+                    continue; // a null list is a list left out: its default (empty, or ["/"] for command_prefixes)
+                }
+
                 var items = lists.TryGetValue(key, out var existing) ? existing : lists[key] = new SortedDictionary<int, string?>();
                 if (tail is null)
                 {
-                    if (!string.IsNullOrEmpty(value))
+                    if (value!.Length > 0)
                     {
                         found.Add(new ConfigurationError(rawKey, value, "must be a list"));
                     }

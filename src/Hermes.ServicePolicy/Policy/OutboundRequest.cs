@@ -8,4 +8,9 @@ namespace Hermes.ServicePolicy.Policy;
 /// <param name="Initiator">Who asked for it.</param>
 /// <param name="SessionId">The host's conversation (session or thread) id, so that replies come back to it.</param>
 /// <param name="HasMedia">Whether it carries media.</param>
-public readonly record struct OutboundRequest(ChatId Chat, string Text, Initiator Initiator, string? SessionId = null, bool HasMedia = false);
+/// <param name="RequestedBy">
+/// The operator who asked for it, when the host knows (an operator id, as for approvals): the actor of the events it
+/// writes. Without it the actor is <c>operator</c> or <c>agent</c> by <paramref name="Initiator"/>. A reserved or
+/// malformed name is denied <see cref="ReasonCode.InvalidActor"/>.
+/// </param>
+public readonly record struct OutboundRequest(ChatId Chat, string Text, Initiator Initiator, string? SessionId = null, bool HasMedia = false, string? RequestedBy = null);

@@ -20,6 +20,16 @@ public sealed partial class ServiceConversationPolicy
     public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request.Text);
+        if (request.RequestedBy is not null)
+        {
+            if (!ActorNames.TryValidate(request.RequestedBy, out var requester))
+            {
+                return Done(OutboundDecision.Denied(ReasonCode.InvalidActor, _aliases.GetPrimary(request.Chat)));
+            }
+
+            request = request with { RequestedBy = requester };
+        }
+
         var configuration = Volatile.Read(ref _configuration);
         if (!configuration.Enabled)
         {
@@ -77,7 +87,7 @@ public sealed partial class ServiceConversationPolicy
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var decision = await DenyInsideGateAsync(primary, reason, retryAfter, now, ActorOf(request.Initiator), request.Initiator, request.HasMedia, default, cancellationToken).ConfigureAwait(false);
+            var decision = await DenyInsideGateAsync(primary, reason, retryAfter, now, ActorOf(request), request.Initiator, request.HasMedia, default, cancellationToken).ConfigureAwait(false);
             ServiceConversationMetrics.Outbound(decision, approval: false);
             return decision;
         }
@@ -109,7 +119,9 @@ public sealed partial class ServiceConversationPolicy
         return OutboundDecision.Denied(reason, primary, retryAfter, draft: draft);
     }
 
-    private static string ActorOf(Initiator initiator) => initiator == Initiator.Agent ? AgentActor : OperatorActor;
+    // The operator id the request carries, else operator or agent by initiator (SPEC.md "More precise rules").
+    private static string ActorOf(in OutboundRequest request)
+        => request.RequestedBy ?? (request.Initiator == Initiator.Agent ? AgentActor : OperatorActor);
 
     private async ValueTask<OutboundDecision> DecideOutboundSlowAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
@@ -140,7 +152,7 @@ public sealed partial class ServiceConversationPolicy
                 return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, primary, error: clockError);
             }
 
-            var actor = ActorOf(request.Initiator);
+            var actor = ActorOf(request);
             var kindReason = KindReason(request.Chat);
             if (kindReason != ReasonCode.None)
             {
@@ -210,7 +222,7 @@ public sealed partial class ServiceConversationPolicy
             Type = firstContact ? PolicyEventType.FirstContactDrafted : PolicyEventType.DraftCreated,
             Timestamp = now,
             Chat = view.Primary,
-            Actor = ActorOf(request.Initiator),
+            Actor = ActorOf(request),
             DraftId = id.Value,
             SessionId = request.SessionId,
             Text = request.Text,
@@ -228,7 +240,7 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<OutboundDecision> SendFirstContactAsync(OutboundRequest request, ChatView view, DateTimeOffset now, PolicyConfiguration configuration, CancellationToken cancellationToken)
     {
-        var actor = ActorOf(request.Initiator);
+        var actor = ActorOf(request);
         var slot = _limiter.TryAcquireNewChat(now, configuration.MaxNewChatsPerDay);
         if (!slot.IsAcquired)
         {
