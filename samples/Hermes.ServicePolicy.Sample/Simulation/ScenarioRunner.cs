@@ -12,6 +12,7 @@ using Hermes.ServicePolicy.Audit;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.PhoneNumbers;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 using Hermes.ServicePolicy.Targeting;
@@ -148,6 +149,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
     {
         _store = _openStore();
         var builder = new ServiceConversationPolicyBuilder()
+            .UsePhoneNumbers() // the sample includes the phone-number package, so default_region works (FORMAT.md)
             .WithStateStore(_store)
             .WithTimeProvider(_clock)
             .WithRecentChatSource(_recentChats)

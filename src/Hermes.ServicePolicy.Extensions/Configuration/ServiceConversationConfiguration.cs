@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Targeting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -42,18 +44,15 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
         options.PendingDraftTtlMinutes = read.PendingDraftTtlMinutes;
         options.CommandPrefixes = read.CommandPrefixes;
         options.StateDirectory = read.StateDirectory;
+        options.DefaultRegion = read.DefaultRegion;
     }
 
     public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)
     {
+        // Only what reading the section found (unknown keys, bad values); the values themselves are checked once, by
+        // ServiceConversationOptionsValidation, with the national-number parser the container has.
         ServiceConversationOptionsReader.Read(Values(), out var readErrors);
-        if (readErrors.Count > 0)
-        {
-            return Fail(readErrors);
-        }
-
-        var result = ServiceConversationOptionsValidator.Validate(options);
-        return result.IsValid ? ValidateOptionsResult.Success : Fail(result.Errors);
+        return readErrors.Count > 0 ? Fail(readErrors) : ValidateOptionsResult.Success;
     }
 
     /// <summary>One failure message per error, each naming the full key and the value.</summary>
@@ -72,9 +71,15 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
 /// <summary>Validates options given in code (the <c>Action</c> overload) with the core's validator.</summary>
 internal sealed class ServiceConversationOptionsValidation : IValidateOptions<ServiceConversationOptions>
 {
+    private readonly INationalNumberParser? _nationalNumbers;
+
+    /// <param name="nationalNumbers">The registered national-number parsers (AddServiceConversationPhoneNumbers); the last one wins.</param>
+    public ServiceConversationOptionsValidation(IEnumerable<INationalNumberParser> nationalNumbers)
+        => _nationalNumbers = nationalNumbers.LastOrDefault();
+
     public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)
     {
-        var result = ServiceConversationOptionsValidator.Validate(options);
+        var result = ServiceConversationOptionsValidator.Validate(options, _nationalNumbers);
         return result.IsValid ? ValidateOptionsResult.Success : ServiceConversationConfiguration.Fail(result.Errors);
     }
 }

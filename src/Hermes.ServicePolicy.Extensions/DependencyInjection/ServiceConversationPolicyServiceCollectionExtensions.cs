@@ -98,6 +98,11 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
             .WithTimeProvider(services.GetRequiredService<TimeProvider>())
             .WithRecentChatSource(services.GetRequiredService<IRecentChatSource>())
             .OnFailure(failure => PolicyLog.Failure(logger, failure));
+        if (services.GetService<INationalNumberParser>() is { } nationalNumbers)
+        {
+            builder.WithNationalNumberParser(nationalNumbers);
+        }
+
         foreach (var sink in services.GetServices<IAuditSink>())
         {
             builder.AddAuditSink(sink);

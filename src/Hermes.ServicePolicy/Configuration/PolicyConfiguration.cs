@@ -2,6 +2,7 @@ using System;
 using System.Collections.Frozen;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.Targeting;
 using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Configuration;
@@ -19,8 +20,9 @@ internal sealed class PolicyConfiguration
     private readonly PhonePatternSet _patterns;
     private readonly CommandPrefixMatcher _commandPrefixes;
 
-    public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes)
+    public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes, NationalNumbering? national = null)
     {
+        National = national;
         Options = options;
         _approvedChats = approvedChats;
         _patterns = patterns;
@@ -38,6 +40,9 @@ internal sealed class PolicyConfiguration
     }
 
     public ServiceConversationOptions Options { get; }
+
+    /// <summary>How national numbers are read (<c>default_region</c>), or null when they are invalid.</summary>
+    public NationalNumbering? National { get; }
 
     public bool Enabled { get; }
 

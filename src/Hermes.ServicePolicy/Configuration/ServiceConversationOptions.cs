@@ -56,6 +56,13 @@ public sealed class ServiceConversationOptions
     /// <summary><c>state_directory</c>: where the file-backed store keeps state; empty means a per-user application-data folder.</summary>
     public string StateDirectory { get; set; } = string.Empty;
 
+    /// <summary>
+    /// <c>default_region</c>: the ISO 3166 region (for example <c>ES</c>) whose national numbers (<c>600 12 34 56</c>)
+    /// targets and configured chats may use. Empty means none: national numbers are invalid. Needs a national-number
+    /// parser (the <c>Hermes.ServicePolicy.PhoneNumbers</c> package); without one a region is a configuration error.
+    /// </summary>
+    public string DefaultRegion { get; set; } = string.Empty;
+
     /// <summary>Creates a deep copy, so a validated configuration cannot be changed behind the policy's back.</summary>
     public ServiceConversationOptions Clone() => new()
     {
@@ -73,5 +80,6 @@ public sealed class ServiceConversationOptions
         PendingDraftTtlMinutes = PendingDraftTtlMinutes,
         CommandPrefixes = new List<string>(CommandPrefixes ?? []),
         StateDirectory = StateDirectory ?? string.Empty,
+        DefaultRegion = DefaultRegion ?? string.Empty,
     };
 }

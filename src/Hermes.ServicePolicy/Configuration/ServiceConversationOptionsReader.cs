@@ -46,6 +46,7 @@ public static class ServiceConversationOptionsReader
         new("pending_draft_ttl_minutes", nameof(ServiceConversationOptions.PendingDraftTtlMinutes), ValueKind.Integer),
         new("command_prefixes", nameof(ServiceConversationOptions.CommandPrefixes), ValueKind.List),
         new("state_directory", nameof(ServiceConversationOptions.StateDirectory), ValueKind.Text),
+        new("default_region", nameof(ServiceConversationOptions.DefaultRegion), ValueKind.Text),
     ];
 
     /// <summary>The snake_case keys of SPEC.md, in the order of the spec.</summary>
@@ -259,7 +260,15 @@ public static class ServiceConversationOptionsReader
                 return;
 
             default:
-                options.StateDirectory = value ?? string.Empty;
+                if (key.Snake == "default_region")
+                {
+                    options.DefaultRegion = value ?? string.Empty;
+                }
+                else
+                {
+                    options.StateDirectory = value ?? string.Empty;
+                }
+
                 return;
         }
     }

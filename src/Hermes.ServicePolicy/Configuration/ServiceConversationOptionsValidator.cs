@@ -37,12 +37,19 @@ public sealed class OptionsValidationResult
 /// </summary>
 public static class ServiceConversationOptionsValidator
 {
-    /// <summary>Validates <paramref name="options"/>.</summary>
-    public static OptionsValidationResult Validate(ServiceConversationOptions options)
+    /// <summary>Validates <paramref name="options"/> with no national-number parser (a <c>default_region</c> is then an error).</summary>
+    public static OptionsValidationResult Validate(ServiceConversationOptions options) => Validate(options, null);
+
+    /// <summary>
+    /// Validates <paramref name="options"/>; <paramref name="nationalNumbers"/> reads the national numbers of
+    /// <c>default_region</c> (in <c>approved_chats</c> too) and says which regions exist.
+    /// </summary>
+    public static OptionsValidationResult Validate(ServiceConversationOptions options, INationalNumberParser? nationalNumbers)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<ConfigurationError>();
         var snapshot = options.Clone();
+        var national = ValidateRegion(errors, snapshot, nationalNumbers);
         Range(errors, "max_new_service_chats_per_day", snapshot.MaxNewServiceChatsPerDay, 0, 1000);
         Range(errors, "max_auto_sends_per_chat_per_hour", snapshot.MaxAutoSendsPerChatPerHour, 0, 10000);
         Range(errors, "max_consecutive_agent_sends_without_reply", snapshot.MaxConsecutiveAgentSendsWithoutReply, 0, 1000);
@@ -57,10 +64,14 @@ public static class ServiceConversationOptionsValidator
         {
             var entry = snapshot.ApprovedChats[i];
             var key = $"approved_chats:{i}";
-            var parsed = entry is null ? TargetResolution.Invalid(TargetError.Empty) : ChatAddress.Parse(entry);
+            var parsed = entry is null ? TargetResolution.Invalid(TargetError.Empty) : ChatAddress.Parse(entry, national);
             if (parsed is null)
             {
                 errors.Add(new ConfigurationError(key, entry, "names are not allowed here: give a phone number in international form or a JID"));
+            }
+            else if (parsed.Value.Kind == TargetResolutionKind.Ambiguous)
+            {
+                errors.Add(new ConfigurationError(key, entry, $"ambiguous: it reads as {string.Join(" or ", parsed.Value.Candidates)}; write it with + and the country code"));
             }
             else if (!parsed.Value.IsResolved)
             {
@@ -109,8 +120,35 @@ public static class ServiceConversationOptionsValidator
             return new OptionsValidationResult(errors, null);
         }
 
-        var configuration = new PolicyConfiguration(snapshot, approved.ToFrozenSet(), new PhonePatternSet(prefixes), [.. snapshot.CommandPrefixes]);
+        var configuration = new PolicyConfiguration(snapshot, approved.ToFrozenSet(), new PhonePatternSet(prefixes), [.. snapshot.CommandPrefixes], national);
         return new OptionsValidationResult(errors, configuration);
+    }
+
+    /// <summary>The package that reads national numbers, named in errors when it is missing.</summary>
+    public const string PhoneNumbersPackage = "Hermes.ServicePolicy.PhoneNumbers";
+
+    private static NationalNumbering? ValidateRegion(List<ConfigurationError> errors, ServiceConversationOptions options, INationalNumberParser? parser)
+    {
+        var region = options.DefaultRegion.Trim();
+        if (region.Length == 0)
+        {
+            return null;
+        }
+
+        if (parser is null)
+        {
+            errors.Add(new ConfigurationError("default_region", options.DefaultRegion, $"national numbers need the {PhoneNumbersPackage} package: reference it and register it (UsePhoneNumbers() on the builder, AddServiceConversationPhoneNumbers() with Microsoft.Extensions), or leave default_region empty"));
+            return null;
+        }
+
+        if (region.Length != 2 || !char.IsAsciiLetterUpper(region[0]) || !char.IsAsciiLetterUpper(region[1]) || !parser.IsKnownRegion(region))
+        {
+            errors.Add(new ConfigurationError("default_region", options.DefaultRegion, $"must be empty or a two-letter ISO 3166 region in upper case that {parser.Name} knows (for example ES)"));
+            return null;
+        }
+
+        options.DefaultRegion = region;
+        return new NationalNumbering(parser, region);
     }
 
     private static void Range(List<ConfigurationError> errors, string key, int value, int min, int max)

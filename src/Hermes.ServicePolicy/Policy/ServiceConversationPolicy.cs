@@ -51,6 +51,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private readonly IRateLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly Action<PolicyFailure>? _onFailure;
+    private readonly INationalNumberParser? _nationalNumbers;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ChatTable _chats = new();
     private readonly ConcurrentDictionary<string, DraftRecord> _drafts = new(StringComparer.Ordinal);
@@ -67,8 +68,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private readonly ITimer _checkpointTimer;
     private int _disposed;
 
-    internal ServiceConversationPolicy(IServiceStateStore store, IReadOnlyList<IAuditSink> sinks, IRateLimiter limiter, TimeProvider time, IRecentChatSource recentChats, Action<PolicyFailure>? onFailure, IDisposable? ownedStore = null)
+    internal ServiceConversationPolicy(IServiceStateStore store, IReadOnlyList<IAuditSink> sinks, IRateLimiter limiter, TimeProvider time, IRecentChatSource recentChats, Action<PolicyFailure>? onFailure, IDisposable? ownedStore = null, INationalNumberParser? nationalNumbers = null)
     {
+        _nationalNumbers = nationalNumbers;
         _store = store;
         _ownedStore = ownedStore;
         _sinks = [.. sinks];
@@ -82,7 +84,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _time = time;
         _onFailure = onFailure;
         Directory = new ChatDirectory(recentChats, this);
-        Resolver = new ChatTargetResolver(Directory, this);
+        Resolver = new ChatTargetResolver(Directory, this, () => Volatile.Read(ref _configuration).National);
 
         // Counters are checkpointed in batches (SPEC.md "Durability"), so the hot path never waits for a disk.
         _checkpointTimer = time.CreateTimer(static state => ((ServiceConversationPolicy)state!).OnCheckpointTimer(), this, CheckpointInterval, CheckpointInterval);
@@ -217,7 +219,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     public async ValueTask<ConfigurationResult> ApplyConfigurationAsync(ServiceConversationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var validation = ServiceConversationOptionsValidator.Validate(options);
+        var validation = ServiceConversationOptionsValidator.Validate(options, _nationalNumbers);
         return await ApplyValidatedAsync(validation.Configuration, validation.Errors, cancellationToken).ConfigureAwait(false);
     }
 
@@ -285,6 +287,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
             + $"max_consecutive_agent_sends_without_reply={o.MaxConsecutiveAgentSendsWithoutReply} allow_media={o.AllowMedia.ToString().ToLowerInvariant()} "
             + $"allow_agent_initiated_service_chats={o.AllowAgentInitiatedServiceChats.ToString().ToLowerInvariant()} auto_promote_replied_to_chats={o.AutoPromoteRepliedToChats.ToString().ToLowerInvariant()} "
             + $"require_explicit_approval_for_first_contact={o.RequireExplicitApprovalForFirstContact.ToString().ToLowerInvariant()} pending_draft_ttl_minutes={o.PendingDraftTtlMinutes}"
+            + (o.DefaultRegion.Length > 0 ? $" default_region={o.DefaultRegion}" : string.Empty)
             + (previous.Enabled != next.Enabled ? (next.Enabled ? " (feature switched on)" : " (feature switched off)") : string.Empty);
     }
 

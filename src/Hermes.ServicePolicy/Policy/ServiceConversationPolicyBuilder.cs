@@ -7,6 +7,7 @@ using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.State;
+using Hermes.ServicePolicy.Targeting;
 
 namespace Hermes.ServicePolicy.Policy;
 
@@ -34,6 +35,7 @@ public sealed class ServiceConversationPolicyBuilder
     private TimeProvider _time = TimeProvider.System;
     private IRecentChatSource? _recentChats;
     private Action<PolicyFailure>? _onFailure;
+    private INationalNumberParser? _nationalNumbers;
 
     /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
     public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
@@ -96,6 +98,18 @@ public sealed class ServiceConversationPolicyBuilder
         return this;
     }
 
+    /// <summary>
+    /// Reads national phone numbers for <c>default_region</c> with <paramref name="parser"/> (the
+    /// <c>Hermes.ServicePolicy.PhoneNumbers</c> package registers one with <c>UsePhoneNumbers()</c>). Without one, a
+    /// <c>default_region</c> is a configuration error and national numbers stay invalid.
+    /// </summary>
+    public ServiceConversationPolicyBuilder WithNationalNumberParser(INationalNumberParser parser)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        _nationalNumbers = parser;
+        return this;
+    }
+
     /// <summary>Reports every failure the policy answered by failing closed (store, audit sink, clock).</summary>
     public ServiceConversationPolicyBuilder OnFailure(Action<PolicyFailure> handler)
     {
@@ -131,7 +145,7 @@ public sealed class ServiceConversationPolicyBuilder
             ownedStore = fileStore;
         }
 
-        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, ownedStore);
+        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, ownedStore, _nationalNumbers);
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

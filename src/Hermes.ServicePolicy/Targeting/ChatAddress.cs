@@ -19,7 +19,10 @@ public static class ChatAddress
     /// A resolved or invalid <see cref="TargetResolution"/>, or <see langword="null"/> when the input is not an
     /// address attempt at all and may be looked up as a name.
     /// </returns>
-    public static TargetResolution? Parse(string input)
+    public static TargetResolution? Parse(string input) => Parse(input, null);
+
+    /// <summary>Parses <paramref name="input"/>, reading national numbers for <paramref name="national"/>'s region when given.</summary>
+    internal static TargetResolution? Parse(string input, NationalNumbering? national)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (UnicodeText.HasLoneSurrogate(input))
@@ -43,7 +46,7 @@ public static class ChatAddress
         var span = text.AsSpan();
         if (StripPrefix(ref span, "tel:") || StripPrefix(ref span, "whatsapp:"))
         {
-            return ParsePhone(span, link: false);
+            return ParsePhone(span, link: false, national);
         }
 
         var scheme = StripPrefix(ref span, "https://") || StripPrefix(ref span, "http://");
@@ -56,7 +59,7 @@ public static class ChatAddress
         var first = span[0];
         if (first is '+' or '\uFF0B' || char.IsDigit(first) || (first is '(' or '\uFF08' && span.Length > 1 && (char.IsDigit(span[1]) || span[1] == '+')))
         {
-            return ParsePhone(span, link: false);
+            return ParsePhone(span, link: false, national);
         }
 
         return null;
@@ -103,7 +106,7 @@ public static class ChatAddress
                 return TargetResolution.Invalid(TargetError.UnsupportedLink);
             }
 
-            return ParsePhone(segment, link: true);
+            return ParsePhone(segment, link: true, national: null);
         }
 
         if (host.Equals("api.whatsapp.com", StringComparison.OrdinalIgnoreCase) || host.Equals("web.whatsapp.com", StringComparison.OrdinalIgnoreCase))
@@ -115,7 +118,7 @@ public static class ChatAddress
                 return TargetResolution.Invalid(TargetError.UnsupportedLink);
             }
 
-            return ParsePhone(PercentDecode(phone), link: true);
+            return ParsePhone(PercentDecode(phone), link: true, national: null);
         }
 
         return TargetResolution.Invalid(TargetError.UnsupportedLink);
@@ -176,8 +179,12 @@ public static class ChatAddress
         => char.IsWhiteSpace(c) || c is '-' or '.' or '/' or '(' or ')' or '\u2212' or '\uFF0D' or '\uFF0E' or '\uFF08' or '\uFF09'
             || (c >= '\u2010' && c <= '\u2015');
 
-    /// <summary>Parses a phone number in human form; in a link, bare digits are read as international.</summary>
-    private static TargetResolution ParsePhone(ReadOnlySpan<char> text, bool link)
+    /// <summary>
+    /// Parses a phone number in human form; in a link, bare digits are read as international. With
+    /// <paramref name="national"/>, a number in national form is read as a number of its region, and bare digits
+    /// are national, international or ambiguous by which reading is valid (SPEC.md "National phone numbers").
+    /// </summary>
+    private static TargetResolution ParsePhone(ReadOnlySpan<char> text, bool link, NationalNumbering? national)
     {
         // Room for "00", 15 digits and one more, so that "too many" is told apart from a truncation.
         Span<char> digits = stackalloc char[MaxDigits + 3];
@@ -256,11 +263,54 @@ public static class ChatAddress
                 number = number[2..];
                 count -= 2;
             }
+            else if (national is not null && !link)
+            {
+                if (count > digits.Length)
+                {
+                    return TargetResolution.Invalid(TargetError.TooManyDigits);
+                }
+
+                var nationalForm = number.StartsWith("0") || separators;
+                var asNational = national.Parser.ParseNational(number.ToString(), national.Region);
+                if (nationalForm)
+                {
+                    return asNational.IsValid ? TargetResolution.Resolved(ChatId.FromPhoneNumber(asNational.InternationalNumber)) : TargetResolution.Invalid(RegionError(asNational.Error));
+                }
+
+                if (ParseInternational(number, count) is { IsResolved: true } asInternational && national.Parser.IsValidInternational(number.ToString()))
+                {
+                    return asNational.IsValid && asNational.InternationalNumber != asInternational.Chat.PhoneNumber
+                        ? TargetResolution.Ambiguous([ChatId.FromPhoneNumber(asNational.InternationalNumber), asInternational.Chat])
+                        : asInternational;
+                }
+
+                if (asNational.IsValid)
+                {
+                    return TargetResolution.Resolved(ChatId.FromPhoneNumber(asNational.InternationalNumber));
+                }
+
+                // Valid neither way by the numbering plans: the core's international reading, as without a region.
+            }
             else if (number.StartsWith("0") || (separators && !link))
             {
                 return TargetResolution.Invalid(TargetError.NationalNumber);
             }
         }
+
+        return ParseInternational(number, count);
+    }
+
+    private static TargetError RegionError(NationalNumberError error) => error switch
+    {
+        NationalNumberError.TooShort => TargetError.TooShortForRegion,
+        NationalNumberError.TooLong => TargetError.TooLongForRegion,
+        NationalNumberError.InvalidLength => TargetError.ImpossibleForRegion,
+        _ => TargetError.NotValidForRegion,
+    };
+
+    /// <summary>The core's rules for an international number: 7 to 15 digits that start with an assigned country calling code.</summary>
+    private static TargetResolution ParseInternational(ReadOnlySpan<char> number, int count)
+    {
 
         if (count > MaxDigits)
         {

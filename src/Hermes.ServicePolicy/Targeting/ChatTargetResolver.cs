@@ -20,21 +20,53 @@ public sealed class ChatTargetResolver : IChatTargetResolver
 {
     private readonly ChatDirectory? _directory;
     private readonly IKnownChatSource? _known;
+    private readonly Func<NationalNumbering?> _national;
 
     /// <summary>Creates a resolver that looks names up in <paramref name="directory"/>.</summary>
     /// <param name="directory">Where names are looked up; <see langword="null"/> resolves addresses only.</param>
     /// <param name="known">Maps a linked LID to its phone JID in results; usually the policy.</param>
     public ChatTargetResolver(ChatDirectory? directory, IKnownChatSource? known = null)
+        : this(directory, known, static () => null)
+    {
+    }
+
+    /// <summary>Creates a resolver that also reads national numbers of <paramref name="defaultRegion"/> (SPEC.md "National phone numbers").</summary>
+    /// <param name="directory">Where names are looked up; <see langword="null"/> resolves addresses only.</param>
+    /// <param name="known">Maps a linked LID to its phone JID in results; usually the policy.</param>
+    /// <param name="nationalNumbers">Reads national numbers (the <c>Hermes.ServicePolicy.PhoneNumbers</c> package).</param>
+    /// <param name="defaultRegion">A two-letter ISO 3166 region the parser knows, for example <c>ES</c>.</param>
+    /// <exception cref="ArgumentException">The parser does not know <paramref name="defaultRegion"/>.</exception>
+    public ChatTargetResolver(ChatDirectory? directory, IKnownChatSource? known, INationalNumberParser nationalNumbers, string defaultRegion)
+        : this(directory, known, NationalOf(nationalNumbers, defaultRegion))
+    {
+    }
+
+    // The policy's resolver reads the region of the configuration in force, so a reload changes it atomically.
+    internal ChatTargetResolver(ChatDirectory? directory, IKnownChatSource? known, Func<NationalNumbering?> national)
     {
         _directory = directory;
         _known = known;
+        _national = national;
+    }
+
+    private static Func<NationalNumbering?> NationalOf(INationalNumberParser parser, string region)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(region);
+        if (!parser.IsKnownRegion(region))
+        {
+            throw new ArgumentException($"{parser.Name} does not know the region '{region}'.", nameof(region));
+        }
+
+        var national = new NationalNumbering(parser, region);
+        return () => national;
     }
 
     /// <inheritdoc />
     public async ValueTask<TargetResolution> ResolveAsync(string target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (ChatAddress.Parse(target) is { } address)
+        if (ChatAddress.Parse(target, _national()) is { } address)
         {
             return address.IsResolved && _known is not null
                 ? TargetResolution.Resolved(_known.GetPrimary(address.Chat))

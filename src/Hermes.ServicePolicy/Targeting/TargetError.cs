@@ -41,6 +41,18 @@ public enum TargetError
 
     /// <summary>The target is not valid Unicode text (it holds a lone surrogate).</summary>
     InvalidText,
+
+    /// <summary>A national number (with <c>default_region</c>) with too few digits for any number of the region.</summary>
+    TooShortForRegion,
+
+    /// <summary>A national number (with <c>default_region</c>) with too many digits for any number of the region.</summary>
+    TooLongForRegion,
+
+    /// <summary>A national number (with <c>default_region</c>) of a length no number of the region has.</summary>
+    ImpossibleForRegion,
+
+    /// <summary>A national number (with <c>default_region</c>) of a possible length that is not in use in the region's numbering plan.</summary>
+    NotValidForRegion,
 }
 
 /// <summary>Descriptions of <see cref="TargetError"/> values.</summary>
@@ -52,7 +64,7 @@ public static class TargetErrors
         TargetError.None => "valid",
         TargetError.Empty => "the target is empty",
         TargetError.InvalidJid => "the target contains '@' but is not a valid WhatsApp JID",
-        TargetError.NationalNumber => "the number is in national format: an international prefix (+ or 00 and the country code) is needed",
+        TargetError.NationalNumber => "the number is in national format: an international prefix (+ or 00 and the country code) is needed, or a default_region with the phone-number package",
         TargetError.Letters => "phone numbers cannot contain letters",
         TargetError.Extension => "phone numbers with an extension cannot be WhatsApp chats",
         TargetError.InvalidCountryCode => "the number does not start with an assigned country calling code",
@@ -62,6 +74,10 @@ public static class TargetErrors
         TargetError.GroupInviteLink => "group invite links cannot be targets: groups are never service chats",
         TargetError.UnsupportedLink => "the link names no phone number",
         TargetError.InvalidText => "the target is not valid Unicode text (it holds a lone surrogate)",
+        TargetError.TooShortForRegion => "the national number is too short for the default region (check it, or write it with + and the country code)",
+        TargetError.TooLongForRegion => "the national number is too long for the default region (check it, or write it with + and the country code)",
+        TargetError.ImpossibleForRegion => "no number of the default region has that many digits (check it, or write it with + and the country code)",
+        TargetError.NotValidForRegion => "the national number is not valid in the default region's numbering plan (check it, or write it with + and the country code)",
         _ => "invalid target",
     };
 }

@@ -17,6 +17,7 @@ public class PublicApiTests
 {
     [TestCase(typeof(ServiceConversationPolicy), "Hermes.ServicePolicy")]
     [TestCase(typeof(Hermes.ServicePolicy.Extensions.Logging.LoggerAuditSink), "Hermes.ServicePolicy.Extensions")]
+    [TestCase(typeof(Hermes.ServicePolicy.PhoneNumbers.LibPhoneNumberParser), "Hermes.ServicePolicy.PhoneNumbers")]
     public void The_public_api_matches_the_approved_listing(Type anyType, string package)
     {
         ArgumentNullException.ThrowIfNull(anyType);
