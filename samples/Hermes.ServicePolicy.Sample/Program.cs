@@ -2,7 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Sample.Demo;
 using Hermes.ServicePolicy.Sample.Interactive;
-using Hermes.ServicePolicy.Sample.Simulation;
+using Hermes.ServicePolicy.Scenarios;
 
 namespace Hermes.ServicePolicy.Sample;
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using Hermes.ServicePolicy.Sample.Simulation;
+using Hermes.ServicePolicy.Scenarios;
 using NUnit.Framework;
 
 namespace Hermes.ServicePolicy.Tests;

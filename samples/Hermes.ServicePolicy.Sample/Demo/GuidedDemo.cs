@@ -7,7 +7,7 @@ using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
-using Hermes.ServicePolicy.Sample.Simulation;
+using Hermes.ServicePolicy.Scenarios;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Sample.Demo;

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Hermes.ServicePolicy.Sample.Simulation;
+using Hermes.ServicePolicy.Scenarios;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Sample.Interactive;

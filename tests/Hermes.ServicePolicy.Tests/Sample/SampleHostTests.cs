@@ -1,8 +1,9 @@
+#if NET10_0_OR_GREATER // the sample app targets net10.0 only
 using System.IO;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Sample.Demo;
 using Hermes.ServicePolicy.Sample.Interactive;
-using Hermes.ServicePolicy.Sample.Simulation;
+using Hermes.ServicePolicy.Scenarios;
 using NUnit.Framework;
 
 namespace Hermes.ServicePolicy.Tests.Sample;
@@ -159,3 +160,4 @@ public class SampleHostTests
         Assert.That(InteractiveCommand.Tokenize(line), Is.EqualTo(expected));
     }
 }
+#endif

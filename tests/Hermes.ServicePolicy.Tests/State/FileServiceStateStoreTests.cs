@@ -35,6 +35,13 @@ public class FileServiceStateStoreTests
         Actor = "owner",
     };
 
+    // File.AppendAllBytesAsync is net9+; the tests run on net8.0 too.
+    private static async Task AppendBytesAsync(string path, byte[] bytes)
+    {
+        await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write);
+        await stream.WriteAsync(bytes);
+    }
+
     private static async Task AppendBatchesAsync(FileServiceStateStore store, params int[] sizes)
     {
         long sequence = (await store.LoadAsync()).Events.Count;
@@ -127,7 +134,7 @@ public class FileServiceStateStoreTests
 
         var body = "[{\"seq\":2,\"type\":\"chat_teleported\",\"time\":\"2026-01-01T00:00:00Z\"}]"u8.ToArray();
         var line = System.Text.Encoding.ASCII.GetBytes(Crc32.Compute(body).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + " ").Concat(body).Append((byte)'\n').ToArray();
-        await File.AppendAllBytesAsync(LogPath, line);
+        await AppendBytesAsync(LogPath, line);
         var ex = Assert.Throws<StateStoreCorruptedException>(() => FileServiceStateStore.Open(_directory));
         Assert.That(ex!.Message, Does.Contain("chat_teleported"));
     }
@@ -140,7 +147,7 @@ public class FileServiceStateStoreTests
             await AppendBatchesAsync(store, 1);
         }
 
-        await File.AppendAllBytesAsync(LogPath, FileServiceStateStore.Encode([Revoked(5)]));
+        await AppendBytesAsync(LogPath, FileServiceStateStore.Encode([Revoked(5)]));
         Assert.That(Assert.Throws<StateStoreCorruptedException>(() => FileServiceStateStore.Open(_directory))!.Message, Does.Contain("expected event 2"));
     }
 

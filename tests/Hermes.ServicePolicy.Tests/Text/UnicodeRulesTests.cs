@@ -207,6 +207,7 @@ public class UnicodeRulesTests
         Assert.That(UnicodeText.SanitizeName("Iber\u180Bdrola\U0001D173 \u2800 S.A."), Is.EqualTo("Iberdrola S.A."));
     }
 
+#if NET10_0_OR_GREATER // the sample app targets net10.0 only
     [Test]
     public void The_sample_answers_the_text_scenarios_the_same_under_invariant_globalization()
     {
@@ -228,6 +229,7 @@ public class UnicodeRulesTests
             Assert.That(process.ExitCode, Is.EqualTo(0), $"{scenario}: {errors}\n{output.Result}");
         }
     }
+#endif
 
     private static string Hex(string text)
     {

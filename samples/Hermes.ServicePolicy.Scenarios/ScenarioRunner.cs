@@ -16,9 +16,9 @@ using Hermes.ServicePolicy.PhoneNumbers;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 using Hermes.ServicePolicy.Targeting;
-using static Hermes.ServicePolicy.Sample.Simulation.StepFields;
+using static Hermes.ServicePolicy.Scenarios.StepFields;
 
-namespace Hermes.ServicePolicy.Sample.Simulation;
+namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>
 /// Replays a scenario (JSON Lines, one step per line; see tests/scenarios/shared/FORMAT.md) against the real

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.State;
 
-namespace Hermes.ServicePolicy.Sample.Simulation;
+namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>
 /// <c>simulate [--state DIR] FILE</c>: replays a scenario against the real library with the embedded durable store,

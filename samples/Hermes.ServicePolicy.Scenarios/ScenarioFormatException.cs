@@ -1,6 +1,6 @@
 using System;
 
-namespace Hermes.ServicePolicy.Sample.Simulation;
+namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>A malformed scenario line: bad JSON, an unknown op, a missing or mistyped field, a clock moved backwards.</summary>
 public sealed class ScenarioFormatException : Exception

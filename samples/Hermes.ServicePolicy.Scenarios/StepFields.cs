@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using Hermes.ServicePolicy.Discovery;
 
-namespace Hermes.ServicePolicy.Sample.Simulation;
+namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>
 /// Reads and checks the fields of a scenario step (FORMAT.md): a line that is not one JSON object, a key given twice,

@@ -1,6 +1,6 @@
 using System;
 
-namespace Hermes.ServicePolicy.Sample.Simulation;
+namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>A clock that only moves when told to: the scenario's <c>now</c> and <c>advance</c> steps.</summary>
 public sealed class ManualTimeProvider : TimeProvider

@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json;
 
-namespace Hermes.ServicePolicy.Sample.Simulation;
+namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>
 /// The expectation rule of the scenario format: every key of an expected object must equal the actual value
