@@ -24,11 +24,9 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
 
     public void Configure(ServiceConversationOptions options)
     {
-        var read = ServiceConversationOptionsReader.Read(Values(), out _);
-        if (read is null)
-        {
-            return; // Validate reports the errors, naming key and value
-        }
+        // What could be read: the keys that failed keep their defaults and Validate reports them, while the values that
+        // were read are validated too, so every error shows in one pass and each once.
+        var read = ServiceConversationOptionsReader.ReadPartial(Values(), out _);
 
         options.Enabled = read.Enabled;
         options.DefaultMode = read.DefaultMode;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.Targeting;
 
 namespace Hermes.ServicePolicy.Configuration;
 
@@ -15,7 +16,7 @@ namespace Hermes.ServicePolicy.Configuration;
 /// (the key with an empty value) is empty, which <c>command_prefixes</c> does not allow. Keys left out keep their
 /// defaults. Microsoft.Extensions.Configuration's JSON provider keeps the difference: <c>null</c> is left out,
 /// <c>[]</c> is explicitly empty. The result is not yet validated: pass it to
-/// <see cref="ServiceConversationOptionsValidator"/>, or use <see cref="ReadAndValidate"/>.
+/// <see cref="ServiceConversationOptionsValidator"/>, or use <see cref="ReadAndValidate(IEnumerable{KeyValuePair{string, string}}, out IReadOnlyList{ConfigurationError})"/>.
 /// </summary>
 public static class ServiceConversationOptionsReader
 {
@@ -58,6 +59,17 @@ public static class ServiceConversationOptionsReader
     /// <returns>The options, or <see langword="null"/> when there were errors.</returns>
     public static ServiceConversationOptions? Read(IEnumerable<KeyValuePair<string, string?>> values, out IReadOnlyList<ConfigurationError> errors)
     {
+        var options = ReadPartial(values, out errors);
+        return errors.Count == 0 ? options : null;
+    }
+
+    /// <summary>
+    /// Reads what can be read: every key that read cleanly, the default for every key that did not (a list with a
+    /// bad item keeps its default whole), and the errors. Validating the result then reports the remaining problems
+    /// without repeating these, so a configuration's errors all show in one pass.
+    /// </summary>
+    public static ServiceConversationOptions ReadPartial(IEnumerable<KeyValuePair<string, string?>> values, out IReadOnlyList<ConfigurationError> errors)
+    {
         ArgumentNullException.ThrowIfNull(values);
         var found = new List<ConfigurationError>();
         var options = new ServiceConversationOptions();
@@ -72,7 +84,9 @@ public static class ServiceConversationOptionsReader
             var key = Find(head, out var usedSnake);
             if (key is null)
             {
-                found.Add(new ConfigurationError(rawKey, value, $"unknown key; the keys are {string.Join(", ", SnakeCaseKeys)}"));
+                found.Add(new ConfigurationError(rawKey, value, NearestKey(head) is { } nearest
+                    ? $"unknown key; did you mean '{nearest}'?"
+                    : $"unknown key; the keys are {string.Join(", ", SnakeCaseKeys)}"));
                 continue;
             }
 
@@ -138,8 +152,23 @@ public static class ServiceConversationOptionsReader
             ReadScalar(options, key, rawKey, value, found);
         }
 
+        var broken = new HashSet<KeyInfo>();
+        foreach (var error in found)
+        {
+            var colon = error.Key.IndexOf(':', StringComparison.Ordinal);
+            if (Find(colon < 0 ? error.Key : error.Key[..colon], out _) is { } key)
+            {
+                broken.Add(key);
+            }
+        }
+
         foreach (var (key, items) in lists)
         {
+            if (broken.Contains(key))
+            {
+                continue; // keeps its default: item indexes would no longer match what was written
+            }
+
             var list = new List<string>(items.Count);
             foreach (var item in items.Values)
             {
@@ -164,21 +193,64 @@ public static class ServiceConversationOptionsReader
         }
 
         errors = found;
-        return found.Count == 0 ? options : null;
+        return options;
     }
 
-    /// <summary>Reads and validates in one step: the errors of both, or a validated configuration.</summary>
+    /// <summary>Reads and validates in one step: every error of both, each once, or a validated configuration.</summary>
     public static ServiceConversationOptions? ReadAndValidate(IEnumerable<KeyValuePair<string, string?>> values, out IReadOnlyList<ConfigurationError> errors)
+        => ReadAndValidate(values, null, out errors);
+
+    /// <summary>Reads and validates in one step with a national-number parser for <c>default_region</c>.</summary>
+    public static ServiceConversationOptions? ReadAndValidate(IEnumerable<KeyValuePair<string, string?>> values, INationalNumberParser? nationalNumbers, out IReadOnlyList<ConfigurationError> errors)
     {
-        var options = Read(values, out errors);
-        if (options is null)
+        var options = ReadPartial(values, out var readErrors);
+        var result = ServiceConversationOptionsValidator.Validate(options, nationalNumbers);
+        errors = [.. readErrors, .. result.Errors];
+        return errors.Count == 0 ? options : null;
+    }
+
+    /// <summary>The known key (either spelling) nearest to a misspelt one, when it is close enough to be a typo.</summary>
+    private static string? NearestKey(string given)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var key in Keys)
         {
-            return null;
+            foreach (var name in (ReadOnlySpan<string>)[key.Snake, key.Pascal])
+            {
+                var distance = EditDistance(given.ToLowerInvariant(), name.ToLowerInvariant());
+                if (distance < bestDistance)
+                {
+                    (best, bestDistance) = (name == key.Pascal && given.Contains('_', StringComparison.Ordinal) ? key.Snake : name, distance);
+                }
+            }
         }
 
-        var result = ServiceConversationOptionsValidator.Validate(options);
-        errors = result.Errors;
-        return result.IsValid ? options : null;
+        // A typo, not another word: at most a few edits, and fewer than a third of the key.
+        return bestDistance <= Math.Min(3, Math.Max(1, given.Length / 3)) ? best : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 
     // A list index as Microsoft.Extensions.Configuration writes it: 0, 1, 2, … ("00" or "+1" would be a second name for one item).

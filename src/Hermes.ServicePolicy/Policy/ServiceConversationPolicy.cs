@@ -229,13 +229,11 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// </summary>
     public async ValueTask<ConfigurationResult> ApplyConfigurationAsync(IEnumerable<KeyValuePair<string, string?>> values, CancellationToken cancellationToken = default)
     {
-        var options = ServiceConversationOptionsReader.Read(values, out var readErrors);
-        if (options is null)
-        {
-            return await ApplyValidatedAsync(null, readErrors, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await ApplyConfigurationAsync(options, cancellationToken).ConfigureAwait(false);
+        var options = ServiceConversationOptionsReader.ReadPartial(values, out var readErrors);
+        var validation = ServiceConversationOptionsValidator.Validate(options, _nationalNumbers);
+        return readErrors.Count == 0
+            ? await ApplyValidatedAsync(validation.Configuration, validation.Errors, cancellationToken).ConfigureAwait(false)
+            : await ApplyValidatedAsync(null, [.. readErrors, .. validation.Errors], cancellationToken).ConfigureAwait(false); // every error, each once
     }
 
     private async ValueTask<ConfigurationResult> ApplyValidatedAsync(PolicyConfiguration? configuration, IReadOnlyList<ConfigurationError> errors, CancellationToken cancellationToken)
