@@ -27,6 +27,9 @@ public static class Program
                 return await SimulateCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             case "interactive":
                 return await InteractiveCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+            case "--help" or "-h" or "help":
+                await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 0;
             default:
                 await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                 return 2;

@@ -14,17 +14,31 @@ public sealed class ManualTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() => _now;
 
     /// <summary>Moves the clock to <paramref name="at"/>; never backwards.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The time is earlier than now.</exception>
+    /// <exception cref="ScenarioFormatException">The time is earlier than now.</exception>
     public void SetUtcNow(DateTimeOffset at)
     {
         if (at < _now)
         {
-            throw new ArgumentOutOfRangeException(nameof(at), at, $"The clock cannot move backwards from {_now:O}.");
+            throw new ScenarioFormatException($"the clock cannot move backwards (from {_now:O} to {at:O})");
         }
 
         _now = at;
     }
 
     /// <summary>Moves the clock forward.</summary>
-    public void Advance(TimeSpan by) => SetUtcNow(_now + by);
+    /// <exception cref="ScenarioFormatException">The duration is negative or would move the clock past 9999-12-31.</exception>
+    public void Advance(TimeSpan by)
+    {
+        if (by < TimeSpan.Zero)
+        {
+            throw new ScenarioFormatException($"the clock cannot move backwards (advance by {by})");
+        }
+
+        if (by.Ticks > DateTimeOffset.MaxValue.UtcTicks - _now.UtcTicks)
+        {
+            throw new ScenarioFormatException($"the clock cannot move past {DateTimeOffset.MaxValue:O} (now {_now:O}, advance by {by})");
+        }
+
+        SetUtcNow(_now + by);
+    }
 }

@@ -16,6 +16,12 @@ public static class SimulateCommand
     /// <summary>The usage line.</summary>
     public const string Usage = "usage: hermes-policy-sample simulate [--state DIR] FILE";
 
+    /// <summary>Why <paramref name="stateDirectory"/> cannot be a state directory (it is a file), or null.</summary>
+    public static string? StateDirectoryProblem(string? stateDirectory)
+        => stateDirectory is not null && File.Exists(stateDirectory)
+            ? $"--state needs a directory (it is created when missing); '{stateDirectory}' is a file"
+            : null;
+
     /// <summary>Runs the command; returns the exit code (0 passed, 1 an expectation failed, 2 malformed).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
@@ -49,6 +55,12 @@ public static class SimulateCommand
         if (!File.Exists(file))
         {
             await errors.WriteLineAsync($"no such scenario file: {file}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (StateDirectoryProblem(stateDirectory) is { } problem)
+        {
+            await errors.WriteLineAsync(problem).ConfigureAwait(false);
             return 2;
         }
 

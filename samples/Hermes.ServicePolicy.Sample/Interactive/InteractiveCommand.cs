@@ -53,12 +53,29 @@ public static class InteractiveCommand
             return 2;
         }
 
+        if (SimulateCommand.StateDirectoryProblem(stateDirectory) is { } problem)
+        {
+            await errors.WriteLineAsync(problem).ConfigureAwait(false);
+            return 2;
+        }
+
         var temporary = stateDirectory is null ? Directory.CreateTempSubdirectory("hermes-interactive-").FullName : null;
         var directory = stateDirectory ?? temporary!;
         var history = new List<string>();
         try
         {
             await using var runner = new ScenarioRunner(() => FileServiceStateStore.Open(directory), output, errors);
+            try
+            {
+                await runner.OpenAsync(cancellationToken).ConfigureAwait(false); // a locked or damaged directory is said once, here
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or StateStoreCorruptedException)
+            {
+                await errors.WriteLineAsync($"state store: {ex.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            var failed = false;
             await output.WriteLineAsync($"Hermes.ServicePolicy interactive. State in {directory}. Type 'help' for commands; the feature starts off until 'configure'.").ConfigureAwait(false);
             while (true)
             {
@@ -67,7 +84,7 @@ public static class InteractiveCommand
                 var line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (line is null)
                 {
-                    return 0;
+                    return failed ? 1 : 0; // a script piped in whose commands failed must not look like success
                 }
 
                 line = line.Trim();
@@ -100,8 +117,9 @@ public static class InteractiveCommand
                     var result = await runner.ExecuteStepAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
                     await output.WriteLineAsync(result.ToJsonString(PrettyJson)).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is ScenarioFormatException or FormatException or IOException or JsonException)
+                catch (Exception ex) when (ex is ScenarioFormatException or FormatException or IOException or JsonException or UnauthorizedAccessException)
                 {
+                    failed = true;
                     await output.WriteLineAsync($"error: {ex.Message} (type 'help' for commands)").ConfigureAwait(false);
                 }
             }
@@ -148,7 +166,9 @@ public static class InteractiveCommand
                 step = new JsonObject { ["op"] = "list_chats", ["include_groups"] = options.ContainsKey("groups") };
                 if (positional.Count > 0)
                 {
-                    step["limit"] = int.Parse(positional[0], System.Globalization.CultureInfo.InvariantCulture);
+                    step["limit"] = int.TryParse(positional[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
+                        ? limit
+                        : throw new FormatException($"'list' takes a number of chats, not '{positional[0]}'");
                 }
 
                 break;

@@ -95,7 +95,18 @@ public class SimulateRobustnessTests
         await File.WriteAllTextAsync(state, "not a directory");
         var (exit, _, errors) = await SimulateAsync(["{\"op\":\"resolve\",\"target\":\"x\"}"], "--state", state);
         Assert.That(exit, Is.EqualTo(2));
-        Assert.That(errors, Does.StartWith("state store:").And.Not.Contain("   at "));
+        Assert.That(errors, Does.Contain("--state needs a directory").And.Not.Contain("   at "));
+    }
+
+    [TestCase("{\"op\":\"now\",\"at\":\"2025-01-01T00:00:00Z\"}", "cannot move backwards")]
+    [TestCase("{\"op\":\"advance\",\"by\":\"-PT1H\"}", "cannot move backwards")]
+    [TestCase("{\"op\":\"advance\",\"by\":\"P3000000D\"}", "cannot move past")]
+    public async Task Clock_errors_are_one_line_without_parameter_dumps(string line, string message)
+    {
+        var (exit, _, errors) = await SimulateAsync([line]);
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(errors, Does.Contain(message).And.Not.Contain("Parameter").And.Not.Contain("Actual value"));
+        Assert.That(errors.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
 
 #if NET10_0_OR_GREATER // the sample app targets net10.0 only
