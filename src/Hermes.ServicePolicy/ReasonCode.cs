@@ -3,7 +3,7 @@ namespace Hermes.ServicePolicy;
 /// <summary>
 /// Why a decision came out the way it did. The numeric values are part of the public contract: they are used as
 /// logging event ids and metric tags, so a value is never reused or renumbered. <see cref="ReasonCodes.ToCode"/>
-/// gives the stable snake_case name of SPEC.md.
+/// gives the stable snake_case name of docs/behaviour.md.
 /// </summary>
 public enum ReasonCode
 {

@@ -4,7 +4,7 @@ using Hermes.ServicePolicy.Policy;
 namespace Hermes.ServicePolicy.Configuration;
 
 /// <summary>
-/// The <c>whatsapp:service_conversations</c> configuration (SPEC.md "Configuration"). Every property has the
+/// The <c>whatsapp:service_conversations</c> configuration (docs/configuration.md). Every property has the
 /// conservative default of the spec: nothing applies until <see cref="Enabled"/> is <see langword="true"/>.
 /// Validate with <see cref="ServiceConversationOptionsValidator"/>; read from key/value pairs (either spelling)
 /// with <see cref="ServiceConversationOptionsReader"/>.

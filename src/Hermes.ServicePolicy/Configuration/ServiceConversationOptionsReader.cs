@@ -50,7 +50,7 @@ public static class ServiceConversationOptionsReader
         new("default_region", nameof(ServiceConversationOptions.DefaultRegion), ValueKind.Text),
     ];
 
-    /// <summary>The snake_case keys of SPEC.md, in the order of the spec.</summary>
+    /// <summary>The snake_case keys of docs/configuration.md, in the order of the spec.</summary>
     public static IReadOnlyList<string> SnakeCaseKeys { get; } = Array.ConvertAll(Keys, k => k.Snake);
 
     /// <summary>Reads options from key/value pairs relative to the section; see the type's remarks.</summary>

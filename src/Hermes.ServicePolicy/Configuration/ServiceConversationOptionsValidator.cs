@@ -31,7 +31,7 @@ public sealed class OptionsValidationResult
 }
 
 /// <summary>
-/// Validates <see cref="ServiceConversationOptions"/> against SPEC.md: ranges, modes, approved chats that are
+/// Validates <see cref="ServiceConversationOptions"/> against docs/configuration.md: ranges, modes, approved chats that are
 /// one-to-one chats (a name, a group, a broadcast or garbage is an error naming the entry), prefix patterns with at
 /// least 6 fixed digits (never a wildcard), and command prefixes. Invalid values are errors, never a silent default.
 /// </summary>

@@ -2,7 +2,7 @@ namespace Hermes.ServicePolicy.Discovery;
 
 /// <summary>
 /// A chat's service status as listings and <c>status</c> show it. The first that applies wins:
-/// revoked, paused, its mode, pending, blocked, none (SPEC.md "Status").
+/// revoked, paused, its mode, pending, blocked, none (docs/behaviour.md#states-and-modes).
 /// </summary>
 public enum ServiceChatStatus
 {

@@ -6,8 +6,7 @@ using Hermes.ServicePolicy.Text;
 namespace Hermes.ServicePolicy.Policy;
 
 /// <summary>
-/// Who may be named as the actor of an approval or an operator action (SPEC.md "Precise rules for … operator
-/// commands"): someone, not the policy's own reserved actors, and nothing that could disguise itself in an audit line.
+/// Who may be named as the actor of an approval or an operator action (docs/behaviour.md#outbound-the-order-of-checks): someone, not the policy's own reserved actors, and nothing that could disguise itself in an audit line.
 /// </summary>
 internal static class ActorNames
 {

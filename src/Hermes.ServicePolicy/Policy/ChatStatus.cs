@@ -5,7 +5,7 @@ namespace Hermes.ServicePolicy.Policy;
 
 /// <summary>A chat's service status as an operator sees it.</summary>
 /// <param name="Chat">The canonical chat (a linked chat by its phone JID).</param>
-/// <param name="Status">The status (SPEC.md "Status": revoked, paused, its mode, pending, blocked, none).</param>
+/// <param name="Status">The status (docs/behaviour.md#states-and-modes: revoked, paused, its mode, pending, blocked, none).</param>
 /// <param name="SessionId">The session the chat is bound to, if any.</param>
 /// <param name="Alias">The linked alias (the LID of a phone chat, or the reverse), if any.</param>
 public readonly record struct ChatStatus(ChatId Chat, ServiceChatStatus Status, string? SessionId, ChatId Alias);

@@ -7,7 +7,7 @@ using Hermes.ServicePolicy.Identity;
 namespace Hermes.ServicePolicy.Policy;
 
 /// <summary>
-/// Decides what may pass between the agent and WhatsApp service chats (SPEC.md). It decides; the host transports
+/// Decides what may pass between the agent and WhatsApp service chats (docs/behaviour.md). It decides; the host transports
 /// and stores. Gating calls (<see cref="DecideInboundAsync"/>, <see cref="DecideOutboundAsync"/>) are
 /// allocation-free and complete synchronously for in-memory state. Every answer fails closed: when the store, the
 /// audit record or the clock fails, the answer is a denial with <see cref="ReasonCode.PolicyUnavailable"/>.

@@ -9,7 +9,7 @@ using Hermes.ServicePolicy.State;
 namespace Hermes.ServicePolicy.Policy;
 
 /// <summary>
-/// How blocked inbound messages are audited without letting strangers grow the log (SPEC.md "Audit",
+/// How blocked inbound messages are audited without letting strangers grow the log (docs/behaviour.md#audit-events,
 /// <c>inbound_blocked</c>): the first block of a (chat, reason) pair is an event, then at most one an hour per pair
 /// carrying the count since the last; and at most 600 such events in a UTC clock hour in all. Past that, blocks are
 /// counted per reason and written as one roll-up event per reason, without a chat, at the first block or sweep after

@@ -13,7 +13,7 @@ public sealed partial class ServiceConversationPolicy
 {
     /// <inheritdoc />
     /// <remarks>
-    /// The check order of SPEC.md: feature off, then kind (group, broadcast), revoked, paused, media, then the
+    /// The check order of docs/behaviour.md: feature off, then kind (group, broadcast), revoked, paused, media, then the
     /// first-contact rules or the chat's mode, then the limits. Every denial before the mode step happens before
     /// any draft exists.
     /// </remarks>
@@ -119,7 +119,7 @@ public sealed partial class ServiceConversationPolicy
         return OutboundDecision.Denied(reason, primary, retryAfter, draft: draft);
     }
 
-    // The operator id the request carries, else operator or agent by initiator (SPEC.md "More precise rules").
+    // The operator id the request carries, else operator or agent by initiator (docs/behaviour.md).
     private static string ActorOf(in OutboundRequest request)
         => request.RequestedBy ?? (request.Initiator == Initiator.Agent ? AgentActor : OperatorActor);
 

@@ -86,7 +86,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         Directory = new ChatDirectory(recentChats, this);
         Resolver = new ChatTargetResolver(Directory, this, () => Volatile.Read(ref _configuration).National);
 
-        // Counters are checkpointed in batches (SPEC.md "Durability"), so the hot path never waits for a disk.
+        // Counters are checkpointed in batches (docs/state-and-backups.md), so the hot path never waits for a disk.
         _checkpointTimer = time.CreateTimer(static state => ((ServiceConversationPolicy)state!).OnCheckpointTimer(), this, CheckpointInterval, CheckpointInterval);
     }
 
@@ -127,7 +127,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _checkpointGate.Dispose();
     }
 
-    // A clean shutdown writes the roll-up of blocks over the hourly cap, whatever the hour (SPEC.md "Audit").
+    // A clean shutdown writes the roll-up of blocks over the hourly cap, whatever the hour (docs/behaviour.md#audit-events).
     private async ValueTask FlushRollupsAtShutdownAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);

@@ -27,7 +27,7 @@ public static class ServiceConversationPolicyExtensions
     }
 
     /// <summary>
-    /// Resolves <paramref name="target"/> and decides the send, in SPEC.md's order: feature off first, then an
+    /// Resolves <paramref name="target"/> and decides the send, in docs/behaviour.md's order: feature off first, then an
     /// invalid, ambiguous or unknown target (<see cref="ReasonCode.InvalidTarget"/>,
     /// <see cref="ReasonCode.AmbiguousTarget"/>, <see cref="ReasonCode.TargetNotFound"/>; not audited), then the policy.
     /// </summary>

@@ -4,7 +4,7 @@ using Hermes.ServicePolicy.Identity;
 namespace Hermes.ServicePolicy.RateLimiting;
 
 /// <summary>
-/// The blast-radius limits of SPEC.md: new service chats per rolling 24 h, autonomous sends per chat per sliding
+/// The blast-radius limits of docs/behaviour.md: new service chats per rolling 24 h, autonomous sends per chat per sliding
 /// hour, and autonomous sends in a row without a reply. Every acquire checks and counts atomically, so concurrent
 /// callers can never overshoot a limit. Time is passed in (from the policy's <see cref="TimeProvider"/>).
 /// </summary>

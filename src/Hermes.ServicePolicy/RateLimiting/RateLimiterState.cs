@@ -5,7 +5,7 @@ using Hermes.ServicePolicy.Identity;
 namespace Hermes.ServicePolicy.RateLimiting;
 
 /// <summary>
-/// The autonomous-send counters of an <see cref="IRateLimiter"/>, as a store checkpoints them (SPEC.md
+/// The autonomous-send counters of an <see cref="IRateLimiter"/>, as a store checkpoints them (docs/behaviour.md
 /// "Durability": written in batches at least once a second and at a clean shutdown). New-chat slots are not part of
 /// it: they are rebuilt from the log's <c>first_contact_sent</c> events, which are durable one by one.
 /// </summary>

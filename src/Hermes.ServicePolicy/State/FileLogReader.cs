@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Hermes.ServicePolicy.State;
 
 /// <summary>
-/// Reads and validates the bytes of the file store's event log against its <see cref="FileLogMark"/> (SPEC.md
+/// Reads and validates the bytes of the file store's event log against its <see cref="FileLogMark"/> (docs/state-and-backups.md
 /// "Durability"): everything up to the mark was acknowledged and must be exactly there; past the mark only the torn
 /// tail of an append that never completed may be dropped: a last record with no newline, or one holding NUL bytes (a
 /// block the file system extended but never wrote). Anything else is damage and stops the store from opening.

@@ -6,7 +6,7 @@ using Hermes.ServicePolicy.RateLimiting;
 namespace Hermes.ServicePolicy.State;
 
 /// <summary>
-/// The bookkeeping that is persisted in batches rather than event by event (SPEC.md "Durability"): autonomous-send
+/// The bookkeeping that is persisted in batches rather than event by event (docs/state-and-backups.md): autonomous-send
 /// counters and the blocks counted since each (chat, reason) pair's last <c>inbound_blocked</c> event. The policy
 /// saves one at least once a second while something changed, and at a clean shutdown; a crash may forget the last
 /// second of it, never anything the log holds.

@@ -64,6 +64,6 @@ public sealed record PolicyEvent
     /// <summary>Gets free text: what a configuration changed, or why it was refused.</summary>
     public string? Detail { get; init; }
 
-    /// <summary>Gets whether this is an audit event (SPEC.md "Audit") rather than bookkeeping.</summary>
+    /// <summary>Gets whether this is an audit event (docs/behaviour.md#audit-events) rather than bookkeeping.</summary>
     public bool IsAudited => Type.IsAudited();
 }

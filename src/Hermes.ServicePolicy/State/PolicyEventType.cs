@@ -1,7 +1,7 @@
 namespace Hermes.ServicePolicy.State;
 
 /// <summary>
-/// The kinds of event in the policy's log. Values below 100 are the audit events of SPEC.md (stable snake_case
+/// The kinds of event in the policy's log. Values below 100 are the audit events of docs/state-and-backups.md (stable snake_case
 /// names via <see cref="PolicyEventTypes.ToCode"/>); values from 100 are bookkeeping that is persisted but not
 /// audited. Numeric values are stable: stores persist them.
 /// </summary>
@@ -128,6 +128,6 @@ public static class PolicyEventTypes
         return false;
     }
 
-    /// <summary>Gets whether events of this type are audit events (SPEC.md "Audit"), as opposed to bookkeeping.</summary>
+    /// <summary>Gets whether events of this type are audit events (docs/behaviour.md#audit-events), as opposed to bookkeeping.</summary>
     public static bool IsAudited(this PolicyEventType type) => (int)type < 100;
 }

@@ -6,7 +6,7 @@ using Hermes.ServicePolicy.Text;
 namespace Hermes.ServicePolicy.Targeting;
 
 /// <summary>
-/// Parses the address forms of a target (SPEC.md "Targeting"): a JID, a phone number in any human form, or a
+/// Parses the address forms of a target (docs/targeting.md): a JID, a phone number in any human form, or a
 /// <c>tel:</c>, <c>whatsapp:</c>, <c>wa.me</c> or <c>api.whatsapp.com</c> link. Input that starts like one of
 /// those and is not valid is invalid with a reason; only other input may be looked up as a name.
 /// </summary>
@@ -182,7 +182,7 @@ public static class ChatAddress
     /// <summary>
     /// Parses a phone number in human form; in a link, bare digits are read as international. With
     /// <paramref name="national"/>, a number in national form is read as a number of its region, and bare digits
-    /// are national, international or ambiguous by which reading is valid (SPEC.md "National phone numbers").
+    /// are national, international or ambiguous by which reading is valid (docs/targeting.md#national-numbers).
     /// </summary>
     private static TargetResolution ParsePhone(ReadOnlySpan<char> text, bool link, NationalNumbering? national)
     {

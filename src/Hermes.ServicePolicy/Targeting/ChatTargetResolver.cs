@@ -30,7 +30,7 @@ public sealed class ChatTargetResolver : IChatTargetResolver
     {
     }
 
-    /// <summary>Creates a resolver that also reads national numbers of <paramref name="defaultRegion"/> (SPEC.md "National phone numbers").</summary>
+    /// <summary>Creates a resolver that also reads national numbers of <paramref name="defaultRegion"/> (docs/targeting.md#national-numbers).</summary>
     /// <param name="directory">Where names are looked up; <see langword="null"/> resolves addresses only.</param>
     /// <param name="known">Maps a linked LID to its phone JID in results; usually the policy.</param>
     /// <param name="nationalNumbers">Reads national numbers (the <c>Hermes.ServicePolicy.PhoneNumbers</c> package).</param>

@@ -2,7 +2,7 @@ namespace Hermes.ServicePolicy.Targeting;
 
 /// <summary>
 /// Reads phone numbers written the way a region writes them at home (<c>600 12 34 56</c> in Spain,
-/// <c>0612 345 678</c> in the Netherlands), for <c>default_region</c> (SPEC.md "National phone numbers"). The core
+/// <c>0612 345 678</c> in the Netherlands), for <c>default_region</c> (docs/targeting.md#national-numbers). The core
 /// has none: national numbers are invalid unless a host registers one, such as the
 /// <c>Hermes.ServicePolicy.PhoneNumbers</c> package (libphonenumber). International input never reaches it for
 /// parsing: <c>+</c> and <c>00</c> numbers keep the core's rules, so both readings give one chat for one number.

@@ -5,7 +5,7 @@ using System.Text;
 namespace Hermes.ServicePolicy.Text;
 
 /// <summary>
-/// Says whether a text starts with one of a set of command prefixes (SPEC.md "Per-chat states and modes"): after
+/// Says whether a text starts with one of a set of command prefixes (docs/behaviour.md#inbound): after
 /// skipping invisible characters (<see cref="UnicodeText.IsInvisible"/>), and also in the text's compatibility form
 /// (NFKC), so a full-width <c>／</c> or <c>！</c> is the prefix it stands for. Allocation-free except for texts whose
 /// first visible character decomposes to the start of a prefix, which are rare and checked in full.

@@ -146,7 +146,7 @@ internal static class UnicodeText
     }
 
     /// <summary>
-    /// The key names are compared by (SPEC.md "Targeting"): the sanitised name, NFC, case folded (simple case
+    /// The key names are compared by (docs/targeting.md): the sanitised name, NFC, case folded (simple case
     /// folding by upper- then lower-casing, which does not depend on ICU), white space collapsed.
     /// </summary>
     public static string NameKey(string name) => Fold(SanitizeName(name));
