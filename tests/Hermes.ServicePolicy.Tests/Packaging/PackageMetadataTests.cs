@@ -56,6 +56,8 @@ public class PackageMetadataTests
         Assert.That(Value("license"), Is.EqualTo("MIT"));
         Assert.That(Value("description"), Is.Not.Empty);
         Assert.That(Value("readme"), Is.EqualTo("README.md"));
+        Assert.That(Value("icon"), Is.EqualTo("icon.png"));
+        Assert.That(package.GetEntry("icon.png")!.Length, Is.GreaterThan(0));
         var readme = new StreamReader(package.GetEntry("README.md")!.Open()).ReadToEnd();
         Assert.That(readme, Does.StartWith($"# {id}\n"), "its own README, not the repository's");
         Assert.That(readme, Does.Not.Contain("## Run it").And.Not.Contain("](docs/").And.Not.Contain("](tests/"), "no repository-relative links");
