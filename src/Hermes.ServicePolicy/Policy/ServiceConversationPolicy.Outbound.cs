@@ -22,12 +22,7 @@ public sealed partial class ServiceConversationPolicy
         ArgumentNullException.ThrowIfNull(request.Text);
         if (request.RequestedBy is not null)
         {
-            if (!ActorNames.TryValidate(request.RequestedBy, out var requester))
-            {
-                return Done(OutboundDecision.Denied(ReasonCode.InvalidActor, _aliases.GetPrimary(request.Chat)));
-            }
-
-            request = request with { RequestedBy = requester };
+            return DecideOutboundSlowAsync(request, cancellationToken); // checks the named operator before anything else
         }
 
         var configuration = Volatile.Read(ref _configuration);
@@ -36,7 +31,8 @@ public sealed partial class ServiceConversationPolicy
             return Done(OutboundDecision.Denied(ReasonCode.FeatureDisabled, _aliases.GetPrimary(request.Chat)));
         }
 
-        if (_sinkFaulted || KindReason(request.Chat) != ReasonCode.None)
+        // A failing sink or counters that cannot be saved send every decision to the slow path, which answers them.
+        if (_sinkFaulted || _countersUnsaved || KindReason(request.Chat) != ReasonCode.None)
         {
             return DecideOutboundSlowAsync(request, cancellationToken);
         }
@@ -53,11 +49,6 @@ public sealed partial class ServiceConversationPolicy
         if (!TryNow(out var now, out var clockError))
         {
             return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
-        }
-
-        if (Volatile.Read(ref _checkpointFailure) is { } unsaved)
-        {
-            return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: unsaved));
         }
 
         var permit = AcquireAutonomousSend(view, now, configuration);
@@ -120,7 +111,7 @@ public sealed partial class ServiceConversationPolicy
     }
 
     // The operator id the request carries, else operator or agent by initiator (docs/behaviour.md).
-    private static string ActorOf(in OutboundRequest request)
+    private static string ActorOf(OutboundRequest request)
         => request.RequestedBy ?? (request.Initiator == Initiator.Agent ? AgentActor : OperatorActor);
 
     private async ValueTask<OutboundDecision> DecideOutboundSlowAsync(OutboundRequest request, CancellationToken cancellationToken)
@@ -132,6 +123,16 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<OutboundDecision> DecideOutboundCoreAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
+        if (request.RequestedBy is not null)
+        {
+            if (!ActorNames.TryValidate(request.RequestedBy, out var requester))
+            {
+                return OutboundDecision.Denied(ReasonCode.InvalidActor, _aliases.GetPrimary(request.Chat)); // not audited
+            }
+
+            request = request with { RequestedBy = requester };
+        }
+
         if (_sinkFaulted && await EnsureSinksHealthyAsync(cancellationToken).ConfigureAwait(false) is { } sinkError)
         {
             return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(request.Chat), error: sinkError);

@@ -64,6 +64,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private volatile bool _sinkFaulted;
     private volatile bool _checkpointDue;
     private Exception? _checkpointFailure; // set while counters cannot be persisted: autonomous sends fail closed
+    private volatile bool _countersUnsaved; // the same, as one flag the outbound hot path reads
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
     private readonly ITimer _checkpointTimer;
     private int _disposed;
@@ -197,6 +198,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
             var checkpoint = new PolicyCheckpoint(now, _limiter.CaptureState(now), blocks) { CappedBlocks = CaptureCappedBlocks() };
             await _store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _checkpointFailure, null);
+            _countersUnsaved = false;
         }
 #pragma warning disable CA1031 // A failed checkpoint is reported and retried; it never throws into a timer thread.
         catch (Exception ex)
@@ -204,6 +206,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         {
             _checkpointDue = true;
             Volatile.Write(ref _checkpointFailure, ex);
+            _countersUnsaved = true;
             Report("checkpoint", ex);
         }
         finally
