@@ -85,5 +85,6 @@ internal sealed class PolicyConfiguration
     }
 
     /// <summary>Whether the text starts with a command prefix, after invisible characters, also in its NFKC form.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool IsCommand(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text);
 }

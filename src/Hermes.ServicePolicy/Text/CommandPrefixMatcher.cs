@@ -98,7 +98,24 @@ internal sealed class CommandPrefixMatcher
     }
 
     /// <summary>Whether <paramref name="text"/> starts with one of the prefixes; see the type's remarks.</summary>
-    public bool Matches(ReadOnlySpan<char> text) => Match(text) >= 0;
+    /// <remarks>Inlined into the inbound hot path: most texts start with a visible ASCII character that starts no
+    /// prefix and are answered by one bit test, without a call.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Matches(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        var first = text[0];
+        if (_asciiOnlyStarts && first is > ' ' and < '\u007F' && (_asciiStarts[first >> 6] & (1UL << (first & 63))) == 0)
+        {
+            return false;
+        }
+
+        return Match(text) >= 0;
+    }
 
     /// <summary>The length of <paramref name="text"/> up to the end of the matched prefix, or -1 when none matches.</summary>
     /// <remarks>With a compatibility match the length is measured in the text as written, up to the first character
