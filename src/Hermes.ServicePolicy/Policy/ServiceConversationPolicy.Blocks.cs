@@ -89,7 +89,7 @@ public sealed partial class ServiceConversationPolicy
     {
         var hour = HourOf(now);
         var events = new List<PolicyEvent>(2);
-        var rolledUp = RollupDue(hour) ? TakeRollups(events, now) : 0;
+        var rolledUp = RollupDue(hour) ? TakeRollups(events, now) : [];
         if (TrySuppressBlock(primary, reason, now))
         {
             return await CommitBlocksAsync(events, rolledUp, primary, reason, cancellationToken).ConfigureAwait(false);
@@ -123,7 +123,7 @@ public sealed partial class ServiceConversationPolicy
         return await CommitBlocksAsync(events, rolledUp, primary, reason, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<InboundDecision> CommitBlocksAsync(List<PolicyEvent> events, int rolledUp, ChatId primary, ReasonCode reason, CancellationToken cancellationToken)
+    private async ValueTask<InboundDecision> CommitBlocksAsync(List<PolicyEvent> events, Dictionary<ReasonCode, int> rolledUp, ChatId primary, ReasonCode reason, CancellationToken cancellationToken)
     {
         if (events.Count > 0 && await CommitAsync([.. events], cancellationToken).ConfigureAwait(false) is { } error)
         {
@@ -135,14 +135,18 @@ public sealed partial class ServiceConversationPolicy
     }
 
     /// <summary>Adds one roll-up event per reason for the capped hour to <paramref name="events"/>. Call it inside the gate.</summary>
-    /// <returns>How many blocks the roll-ups carry (clear them with <see cref="ClearRollups"/> once committed).</returns>
-    private int TakeRollups(List<PolicyEvent> events, DateTimeOffset now)
+    /// <returns>The counts the roll-ups carry, to subtract with <see cref="ClearRollups"/> once they are committed.</returns>
+    private Dictionary<ReasonCode, int> TakeRollups(List<PolicyEvent> events, DateTimeOffset now)
     {
         var hourStart = new DateTimeOffset(Volatile.Read(ref _cappedHour) * TimeSpan.TicksPerHour, TimeSpan.Zero);
-        var total = 0;
-        foreach (var (reason, count) in _cappedBlocks)
+        Dictionary<ReasonCode, int> taken;
+        lock (_cappedBlocks)
         {
-            total += count;
+            taken = new Dictionary<ReasonCode, int>(_cappedBlocks);
+        }
+
+        foreach (var (reason, count) in taken)
+        {
             events.Add(new PolicyEvent
             {
                 Type = PolicyEventType.InboundBlocked,
@@ -154,21 +158,37 @@ public sealed partial class ServiceConversationPolicy
             });
         }
 
-        return total;
+        return taken;
     }
 
-    private void ClearRollups(int rolledUp)
+    // Subtracts exactly what the committed roll-ups carried: a block capped in the meantime stays counted.
+    private void ClearRollups(Dictionary<ReasonCode, int> rolledUp)
     {
-        if (rolledUp > 0)
+        if (rolledUp.Count == 0)
         {
-            lock (_cappedBlocks)
-            {
-                _cappedBlocks.Clear();
-            }
-
-            Volatile.Write(ref _cappedTotal, 0);
-            _checkpointDue = true;
+            return;
         }
+
+        var total = 0;
+        lock (_cappedBlocks)
+        {
+            foreach (var (reason, count) in rolledUp)
+            {
+                total += count;
+                var left = _cappedBlocks.GetValueOrDefault(reason) - count;
+                if (left > 0)
+                {
+                    _cappedBlocks[reason] = left;
+                }
+                else
+                {
+                    _cappedBlocks.Remove(reason);
+                }
+            }
+        }
+
+        Interlocked.Add(ref _cappedTotal, -total);
+        _checkpointDue = true;
     }
 
     /// <summary>Writes the roll-ups of a past hour (the sweep) or of any hour (<paramref name="all"/>: clean shutdown). Inside the gate.</summary>
