@@ -212,6 +212,11 @@ public static class ServiceConversationOptionsReader
     /// <summary>The known key (either spelling) nearest to a misspelt one, when it is close enough to be a typo.</summary>
     private static string? NearestKey(string given)
     {
+        if (given.Length > 64)
+        {
+            return null; // no key is that long; and an edit distance costs length squared
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var key in Keys)
