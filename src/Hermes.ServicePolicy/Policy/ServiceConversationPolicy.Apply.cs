@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Policy;
@@ -227,4 +229,33 @@ public sealed partial class ServiceConversationPolicy
         { IsService: true } => 1,
         _ => 0,
     };
+
+    /// <summary>
+    /// Keys checkpointed counters by each chat's primary identity as the log now has it: a link written after the
+    /// checkpoint (or a checkpoint from before a link) must not leave a LID's sends where nobody counts them.
+    /// </summary>
+    private RateLimiterState ToPrimaries(RateLimiterState state)
+    {
+        var merged = new Dictionary<ChatId, (List<DateTimeOffset> Sends, int Consecutive)>();
+        foreach (var window in state.Chats)
+        {
+            var primary = _aliases.GetPrimary(window.Chat);
+            if (!merged.TryGetValue(primary, out var entry))
+            {
+                entry = ([], 0);
+            }
+
+            entry.Sends.AddRange(window.Sends);
+            merged[primary] = (entry.Sends, entry.Consecutive + window.Consecutive);
+        }
+
+        var chats = new List<ChatSendWindow>(merged.Count);
+        foreach (var (chat, (sends, consecutive)) in merged)
+        {
+            sends.Sort();
+            chats.Add(new ChatSendWindow(chat, sends, consecutive));
+        }
+
+        return new RateLimiterState(chats);
+    }
 }

@@ -210,6 +210,23 @@ public sealed partial class ServiceConversationPolicy
         return error;
     }
 
+    // A clean shutdown writes the roll-up of blocks over the hourly cap, whatever the hour (docs/behaviour.md#audit-events).
+    private async ValueTask FlushRollupsAtShutdownAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (TryNow(out var now, out _) && await FlushRollupsAsync(now, all: true, CancellationToken.None).ConfigureAwait(false) is { } error)
+            {
+                Report("shutdown_rollup", error); // the counts stay in the checkpoint and are written after the restart
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Counts an <c>inbound_blocked</c> event toward its hour's cap (live and on replay).</summary>
     private void CountBlockedEvent(PolicyEvent e)
     {

@@ -128,23 +128,6 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _checkpointGate.Dispose();
     }
 
-    // A clean shutdown writes the roll-up of blocks over the hourly cap, whatever the hour (docs/behaviour.md#audit-events).
-    private async ValueTask FlushRollupsAtShutdownAsync()
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (TryNow(out var now, out _) && await FlushRollupsAsync(now, all: true, CancellationToken.None).ConfigureAwait(false) is { } error)
-            {
-                Report("shutdown_rollup", error); // the counts stay in the checkpoint and are written after the restart
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
     /// <summary>Saves the batched bookkeeping (rate-limit counters, suppressed block counts) now.</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => SaveCheckpointAsync(force: true, cancellationToken);
 
@@ -667,34 +650,4 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
             RestoreCappedBlocks(checkpoint.CappedBlocks);
         }
     }
-
-    /// <summary>
-    /// Keys checkpointed counters by each chat's primary identity as the log now has it: a link written after the
-    /// checkpoint (or a checkpoint from before a link) must not leave a LID's sends where nobody counts them.
-    /// </summary>
-    private RateLimiterState ToPrimaries(RateLimiterState state)
-    {
-        var merged = new Dictionary<ChatId, (List<DateTimeOffset> Sends, int Consecutive)>();
-        foreach (var window in state.Chats)
-        {
-            var primary = _aliases.GetPrimary(window.Chat);
-            if (!merged.TryGetValue(primary, out var entry))
-            {
-                entry = ([], 0);
-            }
-
-            entry.Sends.AddRange(window.Sends);
-            merged[primary] = (entry.Sends, entry.Consecutive + window.Consecutive);
-        }
-
-        var chats = new List<ChatSendWindow>(merged.Count);
-        foreach (var (chat, (sends, consecutive)) in merged)
-        {
-            sends.Sort();
-            chats.Add(new ChatSendWindow(chat, sends, consecutive));
-        }
-
-        return new RateLimiterState(chats);
-    }
-
 }
