@@ -271,13 +271,14 @@ public static class ChatAddress
                 }
 
                 var nationalForm = number.StartsWith("0") || separators;
-                var asNational = national.Parser.ParseNational(number.ToString(), national.Region);
+                var digitText = number.ToString();
+                var asNational = national.Parser.ParseNational(digitText, national.Region);
                 if (nationalForm)
                 {
                     return asNational.IsValid ? TargetResolution.Resolved(ChatId.FromPhoneNumber(asNational.InternationalNumber)) : TargetResolution.Invalid(RegionError(asNational.Error));
                 }
 
-                if (ParseInternational(number, count) is { IsResolved: true } asInternational && national.Parser.IsValidInternational(number.ToString()))
+                if (ParseInternational(number, count) is { IsResolved: true } asInternational && national.Parser.IsValidInternational(digitText))
                 {
                     return asNational.IsValid && asNational.InternationalNumber != asInternational.Chat.PhoneNumber
                         ? TargetResolution.Ambiguous([ChatId.FromPhoneNumber(asNational.InternationalNumber), asInternational.Chat])
