@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 

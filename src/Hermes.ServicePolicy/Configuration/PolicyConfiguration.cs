@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Frozen;
 using Hermes.ServicePolicy.Identity;
-using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.Targeting;
 using Hermes.ServicePolicy.Text;
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using Hermes.ServicePolicy.Policy;
 
 namespace Hermes.ServicePolicy.Configuration;
 

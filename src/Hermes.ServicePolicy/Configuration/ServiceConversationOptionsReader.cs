@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.Targeting;
 
 namespace Hermes.ServicePolicy.Configuration;

@@ -3,7 +3,6 @@ using System.Collections.Frozen;
 using System.Collections.Generic;
 using System.Globalization;
 using Hermes.ServicePolicy.Identity;
-using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.Targeting;
 using Hermes.ServicePolicy.Text;
 

@@ -1,6 +1,5 @@
 using System;
 using Hermes.ServicePolicy.Identity;
-using Hermes.ServicePolicy.Policy;
 
 namespace Hermes.ServicePolicy.State;
 

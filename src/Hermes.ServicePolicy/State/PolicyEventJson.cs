@@ -4,7 +4,6 @@ using System.IO;
 using System.Text.Json;
 using System.Xml;
 using Hermes.ServicePolicy.Identity;
-using Hermes.ServicePolicy.Policy;
 
 namespace Hermes.ServicePolicy.State;
 
@@ -174,7 +173,7 @@ public static class PolicyEventJson
                     media = value.GetBoolean();
                     break;
                 case "initiator":
-                    initiator = value.GetString() == "agent" ? Policy.Initiator.Agent : Policy.Initiator.Operator;
+                    initiator = value.GetString() == "agent" ? Initiator.Agent : Initiator.Operator;
                     break;
                 case "expires_at":
                     expiresAt = ReadTime(value);

@@ -1,7 +1,7 @@
 using System;
 using System.Security.Cryptography;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy;
 
 /// <summary>
 /// The id of a draft: 128 random bits from a cryptographic generator, written as <c>d_</c> and 22 base64url

@@ -1,4 +1,4 @@
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy;
 
 /// <summary>How outbound messages to a service chat are handled. Configuration spells them in snake_case.</summary>
 public enum ServiceChatMode

@@ -1,4 +1,4 @@
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy;
 
 /// <summary>Who asked for a send.</summary>
 public enum Initiator
