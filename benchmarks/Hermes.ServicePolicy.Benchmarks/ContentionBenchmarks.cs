@@ -20,10 +20,10 @@ public class ContentionBenchmarks
     private InboundMessage[] _messages = null!;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
-        _policy = PolicyFixture.Build(new ServiceConversationOptions { Enabled = true });
-        PolicyFixture.Approve(_policy, Chats);
+        _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true });
+        await PolicyFixture.ApproveAsync(_policy, Chats);
         _messages = new InboundMessage[1024];
         var random = new Random(7);
         for (var i = 0; i < _messages.Length; i++)
@@ -33,7 +33,7 @@ public class ContentionBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _policy.Dispose();
+    public Task Cleanup() => _policy.DisposeAsync().AsTask();
 
     [Benchmark(OperationsPerInvoke = Decisions, Description = "inbound decisions on all cores (per decision)")]
     public void AllCores()

@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using System.IO;
 using BenchmarkDotNet.Attributes;
 using Hermes.ServicePolicy.Configuration;
@@ -24,16 +25,16 @@ public class FileStoreBenchmarks
     private int _sends;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         _directory = Directory.CreateTempSubdirectory("hermes-bench-").FullName;
         _store = FileServiceStateStore.Open(_directory);
-        _policy = PolicyFixture.Build(
+        _policy = await PolicyFixture.BuildAsync(
             new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000 },
             new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500)),
             _store);
         var chat = PolicyFixture.Chat(1);
-        _policy.ApproveChatAsync(chat, ServiceChatMode.Autonomous, "bench").AsTask().GetAwaiter().GetResult();
+        await _policy.ApproveChatAsync(chat, "bench", ServiceChatMode.Autonomous).ConfigureAwait(false);
         _request = new OutboundRequest(chat, "¿Hay novedades?", Initiator.Agent);
         _reply = new InboundMessage(chat, "Sí");
 
@@ -54,14 +55,14 @@ public class FileStoreBenchmarks
                 };
             }
 
-            million.AppendAsync(batch).AsTask().GetAwaiter().GetResult();
+            await million.AppendAsync(batch).ConfigureAwait(false);
         }
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task Cleanup()
     {
-        _policy.Dispose();
+        await _policy.DisposeAsync();
         _store.Dispose();
         Directory.Delete(_directory, recursive: true);
         Directory.Delete(_millionDirectory, recursive: true);
@@ -70,20 +71,20 @@ public class FileStoreBenchmarks
     [Benchmark(Description = "outbound autonomous decision, file-backed store")]
     public bool AutonomousOnFileStore()
     {
-        var sent = _policy.DecideOutboundAsync(_request).Result.IsSent;
+        var sent = _policy.DecideOutboundAsync(_request).Result.IsPermitted;
         if ((++_sends & 511) == 0)
         {
-            _policy.DecideInboundAsync(_reply).AsTask().GetAwaiter().GetResult();
+            PolicyFixture.Completed(_policy.DecideInboundAsync(_reply));
         }
 
         return sent;
     }
 
     [Benchmark(Description = "open a log of 1 000 000 events and rebuild state")]
-    public int OpenMillionEvents()
+    public async Task<int> OpenMillionEvents()
     {
         using var store = FileServiceStateStore.Open(_millionDirectory);
-        using var policy = PolicyFixture.Build(new ServiceConversationOptions(), store: store);
+        await using var policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions(), store: store);
         return policy.ChatCount;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using System.Collections.Frozen;
 using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
@@ -30,11 +31,11 @@ public class InboundKindsBenchmarks
     private int _next;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
-        _policy = PolicyFixture.Build(new ServiceConversationOptions { Enabled = true });
-        PolicyFixture.Approve(_policy, Chats);
-        _policy.PauseAsync(PolicyFixture.Chat(7), "bench").AsTask().GetAwaiter().GetResult();
+        _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true });
+        await PolicyFixture.ApproveAsync(_policy, Chats);
+        await _policy.PauseAsync(PolicyFixture.Chat(7), "bench").ConfigureAwait(false);
         _approved = new InboundMessage(PolicyFixture.Chat(4242), "hola");
         _approvedJid = "34600004242:3@s.whatsapp.net";
         _unknown = new InboundMessage(ChatId.FromPhoneNumber(4915100001234), "hola");
@@ -55,11 +56,11 @@ public class InboundKindsBenchmarks
             _rotatingJids[i] = _rotating[i].ToString();
         }
 
-        _policy.DecideInboundAsync(_unknown).AsTask().GetAwaiter().GetResult(); // the first block is audited; later ones are counted
+        await _policy.DecideInboundAsync(_unknown).ConfigureAwait(false); // the first block is audited; later ones are counted
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _policy.Dispose();
+    public Task Cleanup() => _policy.DisposeAsync().AsTask();
 
     [Benchmark(Baseline = true, Description = "floor: Dictionary lookup, hot key")]
     public bool FloorHot() => _floor.TryGetValue(_approved.Chat, out _);

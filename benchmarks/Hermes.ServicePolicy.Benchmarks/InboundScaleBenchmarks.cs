@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using System.Threading.Tasks;
+using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Identity;
@@ -27,7 +27,7 @@ public class InboundScaleBenchmarks
     public int P { get; set; }
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         var patterns = PolicyFixture.Patterns(P);
         if (P > 0)
@@ -35,8 +35,8 @@ public class InboundScaleBenchmarks
             patterns[^1] = "+49 151 0000*"; // the pattern-approved chat below
         }
 
-        _policy = PolicyFixture.Build(new ServiceConversationOptions { Enabled = true, ApprovedPatterns = patterns });
-        PolicyFixture.Approve(_policy, N);
+        _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true, ApprovedPatterns = patterns });
+        await PolicyFixture.ApproveAsync(_policy, N);
         _key = PolicyFixture.Chat(N / 2);
         _approved = new InboundMessage(_key, "Claro, ¿me indica su DNI?");
         _patternApproved = new InboundMessage(ChatId.FromPhoneNumber(4915100001234), "hola");
@@ -48,7 +48,7 @@ public class InboundScaleBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _policy.Dispose();
+    public Task Cleanup() => _policy.DisposeAsync().AsTask();
 
     [Benchmark(Baseline = true, Description = "floor: Dictionary<ChatId,int>.TryGetValue")]
     public bool Floor() => _floor.TryGetValue(_key, out _);

@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using System.Threading.RateLimiting;
 using BenchmarkDotNet.Attributes;
 using Hermes.ServicePolicy.Configuration;
@@ -26,13 +27,13 @@ public class OutboundBenchmarks
     private int _sends;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         // The clock steps 0.5 s per read: the sliding hour never holds more than 7 200 sends, under the limit.
-        _policy = PolicyFixture.Build(
+        _policy = await PolicyFixture.BuildAsync(
             new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000 },
             new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500)));
-        PolicyFixture.Approve(_policy, Chats);
+        await PolicyFixture.ApproveAsync(_policy, Chats);
         _chat = PolicyFixture.Chat(4242);
         _request = new OutboundRequest(_chat, "¿Hay novedades?", Initiator.Agent);
         _reply = new InboundMessage(_chat, "Sí");
@@ -49,9 +50,9 @@ public class OutboundBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task Cleanup()
     {
-        _policy.Dispose();
+        await _policy.DisposeAsync();
         _peer.Dispose();
     }
 
@@ -77,10 +78,10 @@ public class OutboundBenchmarks
     [Benchmark(Description = "outbound autonomous decision, limiter included")]
     public bool Autonomous()
     {
-        var sent = _policy.DecideOutboundAsync(_request).Result.IsSent;
+        var sent = _policy.DecideOutboundAsync(_request).Result.IsPermitted;
         if ((++_sends & 511) == 0)
         {
-            _policy.DecideInboundAsync(_reply).AsTask().GetAwaiter().GetResult(); // a reply resets the consecutive count
+            PolicyFixture.Completed(_policy.DecideInboundAsync(_reply)); // a reply resets the consecutive count
         }
 
         return sent;

@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Identity;
@@ -19,19 +20,19 @@ public class OutboundSlowPathBenchmarks
     private OutboundRequest _limitedRequest;
 
     [IterationSetup]
-    public void Setup()
+    public async Task Setup()
     {
-        _policy = PolicyFixture.Build(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 0 });
+        _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 0 });
         var draftFirst = PolicyFixture.Chat(1);
         var autonomous = PolicyFixture.Chat(2);
-        _policy.ApproveChatAsync(draftFirst, ServiceChatMode.DraftFirst, "bench").AsTask().GetAwaiter().GetResult();
-        _policy.ApproveChatAsync(autonomous, ServiceChatMode.Autonomous, "bench").AsTask().GetAwaiter().GetResult();
+        await _policy.ApproveChatAsync(draftFirst, "bench", ServiceChatMode.DraftFirst).ConfigureAwait(false);
+        await _policy.ApproveChatAsync(autonomous, "bench", ServiceChatMode.Autonomous).ConfigureAwait(false);
         _draftRequest = new OutboundRequest(draftFirst, "¿Me confirma la factura?", Initiator.Agent);
         _limitedRequest = new OutboundRequest(autonomous, "otra vez", Initiator.Agent);
     }
 
     [IterationCleanup]
-    public void Cleanup() => _policy.Dispose();
+    public Task Cleanup() => _policy.DisposeAsync().AsTask();
 
     [Benchmark(Description = "outbound in a draft_first chat (creates a draft)")]
     public OutboundOutcome Draft() => _policy.DecideOutboundAsync(_draftRequest).Result.Outcome;

@@ -28,19 +28,26 @@ internal static class PolicyFixture
         return patterns;
     }
 
-    public static ServiceConversationPolicy Build(ServiceConversationOptions options, TimeProvider? time = null, IServiceStateStore? store = null)
-        => new ServiceConversationPolicyBuilder()
+    public static async Task<ServiceConversationPolicy> BuildAsync(ServiceConversationOptions options, TimeProvider? time = null, IServiceStateStore? store = null)
+        => await new ServiceConversationPolicyBuilder()
             .WithOptions(options)
             .WithStateStore(store ?? new InMemoryServiceStateStore())
             .WithTimeProvider(time ?? new SteppingTimeProvider(Start, TimeSpan.Zero))
-            .BuildAsync().AsTask().GetAwaiter().GetResult();
+            .BuildAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// The result of a decision that completes synchronously (in-memory and file-store gating paths do): read without
+    /// blocking, and an error if it ever did not, so a benchmark never waits on a task by blocking.
+    /// </summary>
+    public static T Completed<T>(ValueTask<T> pending)
+        => pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("The decision did not complete synchronously.");
 
     /// <summary>Approves <paramref name="count"/> chats as autonomous service chats, as runtime state.</summary>
-    public static void Approve(ServiceConversationPolicy policy, int count)
+    public static async Task ApproveAsync(ServiceConversationPolicy policy, int count)
     {
         for (var i = 0; i < count; i++)
         {
-            var result = policy.ApproveChatAsync(Chat(i), ServiceChatMode.Autonomous, "bench").AsTask().GetAwaiter().GetResult();
+            var result = await policy.ApproveChatAsync(Chat(i), "bench", ServiceChatMode.Autonomous).ConfigureAwait(false);
             if (!result.Ok)
             {
                 throw new InvalidOperationException(result.Explain());

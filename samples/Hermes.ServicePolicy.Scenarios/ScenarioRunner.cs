@@ -1,21 +1,16 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using System.Xml;
-using Hermes.ServicePolicy.Audit;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
-using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.PhoneNumbers;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
-using Hermes.ServicePolicy.Targeting;
 using static Hermes.ServicePolicy.Scenarios.StepFields;
 
 namespace Hermes.ServicePolicy.Scenarios;
@@ -24,7 +19,7 @@ namespace Hermes.ServicePolicy.Scenarios;
 /// Replays a scenario (JSON Lines, one step per line; see tests/scenarios/shared/FORMAT.md) against the real
 /// library. The sample's <c>simulate</c> command and the test suite both run scenarios through this one type.
 /// </summary>
-public sealed class ScenarioRunner : IAsyncDisposable
+public sealed partial class ScenarioRunner : IAsyncDisposable
 {
     /// <summary>Where the fake clock starts.</summary>
     public static readonly DateTimeOffset ClockStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -36,8 +31,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private readonly TextWriter _errors;
     private readonly ManualTimeProvider _clock = new(ClockStart);
     private readonly InMemoryRecentChatSource _recentChats = new();
-    private readonly InMemoryAuditSink _audit = new();
     private readonly Dictionary<string, DraftId> _draftNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SendId> _sendNames = new(StringComparer.Ordinal);
+    private long _auditedThrough = -1; // the log position the last audit step read to; -1 until the first start
     private IServiceStateStore? _store;
     private ServiceConversationPolicy? _policy;
     private ServiceConversationOptions? _configuration;
@@ -137,7 +133,11 @@ public sealed class ScenarioRunner : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _policy?.Dispose();
+        if (_policy is not null)
+        {
+            await _policy.DisposeAsync().ConfigureAwait(false);
+        }
+
         _policy = null;
         await DisposeStoreAsync().ConfigureAwait(false);
     }
@@ -157,14 +157,29 @@ public sealed class ScenarioRunner : IAsyncDisposable
             .UsePhoneNumbers() // the sample includes the phone-number package, so default_region works (FORMAT.md)
             .WithStateStore(_store)
             .WithTimeProvider(_clock)
-            .WithRecentChatSource(_recentChats)
-            .AddAuditSink(_audit);
+            .WithRecentChatSource(_recentChats);
         if (_configuration is not null)
         {
             builder.WithOptions(_configuration);
         }
 
         _policy = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+        if (_auditedThrough < 0)
+        {
+            // The first audit step reports what this run writes, not a state directory's earlier history.
+            _auditedThrough = await LastSequenceAsync(_policy, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask<long> LastSequenceAsync(ServiceConversationPolicy policy, CancellationToken cancellationToken)
+    {
+        long last = 0;
+        await foreach (var e in policy.ReadHistoryAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            last = e.Sequence;
+        }
+
+        return last;
     }
 
     private async ValueTask DisposeStoreAsync()
@@ -181,315 +196,4 @@ public sealed class ScenarioRunner : IAsyncDisposable
 
         _store = null;
     }
-
-    private async ValueTask<JsonObject> ExecuteAsync(string op, JsonElement step, CancellationToken cancellationToken)
-    {
-        var policy = _policy!;
-        switch (op)
-        {
-            case "configure":
-                return await ConfigureAsync(step, cancellationToken).ConfigureAwait(false);
-
-            case "now":
-                _clock.SetUtcNow(ParseTime(RequiredString(step, "at")));
-                return Ok();
-
-            case "advance":
-                _clock.Advance(ParseDuration(RequiredString(step, "by")));
-                return Ok();
-
-            case "recent_chats":
-                _recentChats.Replace(ReadRecentChats(Required(step, "chats")));
-                return Ok();
-
-            case "list_chats":
-            {
-                var limit = OptionalInt(step, "limit") ?? ChatDirectory.DefaultLimit;
-                var listing = await policy.Directory.ListAsync(limit, OptionalBool(step, "include_groups") ?? false, cancellationToken).ConfigureAwait(false);
-                var chats = new JsonArray();
-                foreach (var chat in listing)
-                {
-                    chats.Add(new JsonObject
-                    {
-                        ["chat"] = chat.Chat.ToString(),
-                        ["name"] = chat.Name,
-                        ["kind"] = KindName(chat.Kind),
-                        ["status"] = chat.Status.ToCode(),
-                    });
-                }
-
-                return new JsonObject { ["chats"] = chats };
-            }
-
-            case "resolve":
-                return ResolutionResult(await policy.Resolver.ResolveAsync(RequiredString(step, "target"), cancellationToken).ConfigureAwait(false));
-
-            case "send":
-            {
-                var target = RequiredString(step, "target");
-                var text = RequiredString(step, "text");
-                var initiator = RequiredString(step, "initiator") switch
-                {
-                    "operator" => Initiator.Operator,
-                    "agent" => Initiator.Agent,
-                    var other => throw new ScenarioFormatException($"initiator must be operator or agent, not '{other}'"),
-                };
-                var name = OptionalString(step, "name");
-                var decision = await policy.DecideOutboundAsync(policy.Resolver, target, text, initiator, OptionalString(step, "session"), OptionalBool(step, "media") ?? false, cancellationToken).ConfigureAwait(false);
-                if (name is not null && decision.Outcome == OutboundOutcome.Draft)
-                {
-                    _draftNames[name] = decision.Draft;
-                }
-
-                return OutboundResult(decision);
-            }
-
-            case "approve":
-                return OutboundResult(await policy.ApproveDraftAsync(DraftOf(step), RequiredString(step, "by"), cancellationToken).ConfigureAwait(false));
-
-            case "reject":
-                return OperatorResultOf(await policy.RejectDraftAsync(DraftOf(step), RequiredString(step, "by"), cancellationToken).ConfigureAwait(false));
-
-            case "inbound":
-            {
-                var chat = RequiredString(step, "chat");
-                var text = RequiredString(step, "text");
-                var decision = await policy.DecideInboundAsync(chat, OptionalString(step, "alt"), text, OptionalBool(step, "media") ?? false, cancellationToken).ConfigureAwait(false);
-                return decision.IsDelivered
-                    ? new JsonObject
-                    {
-                        ["decision"] = "delivered",
-                        ["chat"] = decision.Chat.ToString(),
-                        ["session"] = decision.SessionId,
-                        ["as_plain_text"] = decision.AsPlainText,
-                        ["media_stripped"] = decision.MediaStripped,
-                        ["explanation"] = decision.Explain(),
-                    }
-                    : new JsonObject { ["decision"] = "blocked", ["reason"] = decision.Reason.ToCode(), ["explanation"] = decision.Explain() };
-            }
-
-            case "approve_chat":
-            {
-                ServiceChatMode? mode = OptionalString(step, "mode") is { } text ? ParseMode(text) : null;
-                return await OnChatAsync(step, (c, ct) => policy.ApproveChatAsync(c, mode, RequiredString(step, "by"), ct), cancellationToken).ConfigureAwait(false);
-            }
-
-            case "set_mode":
-            {
-                var mode = ParseMode(RequiredString(step, "mode"));
-                return await OnChatAsync(step, (c, ct) => policy.SetModeAsync(c, mode, RequiredString(step, "by"), ct), cancellationToken).ConfigureAwait(false);
-            }
-
-            case "pause":
-                return await OnChatAsync(step, (c, ct) => policy.PauseAsync(c, RequiredString(step, "by"), ct), cancellationToken).ConfigureAwait(false);
-
-            case "resume":
-                return await OnChatAsync(step, (c, ct) => policy.ResumeAsync(c, RequiredString(step, "by"), ct), cancellationToken).ConfigureAwait(false);
-
-            case "revoke":
-                return await OnChatAsync(step, (c, ct) => policy.RevokeAsync(c, RequiredString(step, "by"), ct), cancellationToken).ConfigureAwait(false);
-
-            case "alias":
-            {
-                var aliasTarget = RequiredString(step, "alias");
-                return await OnChatAsync(step, async (c, ct) =>
-                {
-                    var other = await policy.Resolver.ResolveAsync(aliasTarget, ct).ConfigureAwait(false);
-                    return other.IsResolved
-                        ? await policy.LinkAliasAsync(c, other.Chat, OptionalString(step, "by") ?? ServiceConversationPolicy.OperatorActor, ct).ConfigureAwait(false)
-                        : OperatorResult.Failed(other.Reason);
-                }, cancellationToken).ConfigureAwait(false);
-            }
-
-            case "status":
-            {
-                var resolution = await policy.Resolver.ResolveAsync(RequiredString(step, "chat"), cancellationToken).ConfigureAwait(false);
-                if (!resolution.IsResolved)
-                {
-                    return new JsonObject { ["ok"] = false, ["reason"] = resolution.Reason.ToCode() };
-                }
-
-                var status = policy.GetStatus(resolution.Chat);
-                return new JsonObject { ["chat"] = status.Chat.ToString(), ["status"] = status.Status.ToCode(), ["session"] = status.SessionId };
-            }
-
-            case "restart":
-                policy.Dispose();
-                _policy = null;
-                await DisposeStoreAsync().ConfigureAwait(false);
-                await StartAsync(cancellationToken).ConfigureAwait(false);
-                return Ok();
-
-            case "audit":
-            {
-                var events = new JsonArray();
-                foreach (var e in _audit.Drain())
-                {
-                    var node = JsonNode.Parse(PolicyEventJson.ToJson(e))!.AsObject();
-                    node.Remove("seq");
-                    events.Add(node);
-                }
-
-                return new JsonObject { ["events"] = events };
-            }
-
-            default:
-                throw new ScenarioFormatException($"unknown op '{op}'");
-        }
-    }
-
-    private async ValueTask<JsonObject> ConfigureAsync(JsonElement step, CancellationToken cancellationToken)
-    {
-        var section = Required(step, "service_conversations");
-        if (section.ValueKind != JsonValueKind.Object)
-        {
-            throw new ScenarioFormatException("service_conversations must be an object");
-        }
-
-        var values = new List<KeyValuePair<string, string?>>();
-        Flatten(section, null, values);
-        var options = ServiceConversationOptionsReader.Read(values, out _);
-        var result = await _policy!.ApplyConfigurationAsync(values, cancellationToken).ConfigureAwait(false);
-        if (result.Accepted)
-        {
-            _configuration = options;
-            return Ok();
-        }
-
-        return new JsonObject { ["ok"] = false, ["error"] = "invalid_config", ["detail"] = result.Describe() };
-    }
-
-    /// <summary>Flattens JSON the way Microsoft.Extensions.Configuration does: nested keys joined by ':', arrays by index.</summary>
-    internal static void Flatten(JsonElement element, string? prefix, List<KeyValuePair<string, string?>> values)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Flatten(property.Value, prefix is null ? property.Name : $"{prefix}:{property.Name}", values);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    Flatten(item, $"{prefix}:{index++}", values);
-                }
-
-                if (index == 0 && prefix is not null)
-                {
-                    values.Add(new(prefix, string.Empty));
-                }
-
-                break;
-            case JsonValueKind.Null:
-                values.Add(new(prefix!, null));
-                break;
-            case JsonValueKind.String:
-                values.Add(new(prefix!, element.GetString()));
-                break;
-            default:
-                values.Add(new(prefix!, element.GetRawText()));
-                break;
-        }
-    }
-
-    private async ValueTask<JsonObject> OnChatAsync(JsonElement step, Func<ChatId, CancellationToken, ValueTask<OperatorResult>> action, CancellationToken cancellationToken)
-    {
-        var resolution = await _policy!.Resolver.ResolveAsync(RequiredString(step, "chat"), cancellationToken).ConfigureAwait(false);
-        if (!resolution.IsResolved)
-        {
-            return new JsonObject { ["ok"] = false, ["reason"] = resolution.Reason.ToCode() };
-        }
-
-        return OperatorResultOf(await action(resolution.Chat, cancellationToken).ConfigureAwait(false));
-    }
-
-    private static JsonObject OperatorResultOf(OperatorResult result)
-        => result.Ok ? Ok() : new JsonObject { ["ok"] = false, ["reason"] = result.Reason.ToCode(), ["explanation"] = result.Explain() };
-
-    private static JsonObject OutboundResult(OutboundDecision decision)
-    {
-        var result = decision.Outcome switch
-        {
-            OutboundOutcome.Sent => new JsonObject { ["decision"] = "sent", ["chat"] = decision.Chat.ToString() },
-            OutboundOutcome.Draft => new JsonObject { ["decision"] = "draft", ["chat"] = decision.Chat.ToString(), ["draft"] = decision.Draft.Value },
-            _ => new JsonObject { ["decision"] = "denied", ["reason"] = decision.Reason.ToCode() },
-        };
-        if (decision.RetryAfter is { } retry)
-        {
-            result["retry_after"] = XmlConvert.ToString(retry);
-        }
-
-        result["explanation"] = decision.Explain();
-        return result;
-    }
-
-    private static JsonObject ResolutionResult(TargetResolution resolution)
-    {
-        switch (resolution.Kind)
-        {
-            case TargetResolutionKind.Resolved:
-                return new JsonObject { ["result"] = "resolved", ["chat"] = resolution.Chat.ToString() };
-            case TargetResolutionKind.Ambiguous:
-                var candidates = new JsonArray();
-                foreach (var candidate in resolution.Candidates)
-                {
-                    candidates.Add(candidate.ToString());
-                }
-
-                return new JsonObject { ["result"] = "ambiguous", ["candidates"] = candidates };
-            case TargetResolutionKind.NotFound:
-                return new JsonObject { ["result"] = "not_found" };
-            default:
-                return new JsonObject { ["result"] = "invalid", ["reason"] = SnakeCase(resolution.Error.ToString()), ["explanation"] = resolution.Explain() };
-        }
-    }
-
-    private DraftId DraftOf(JsonElement step)
-    {
-        if (OptionalString(step, "draft_ref") is { } name)
-        {
-            return _draftNames.TryGetValue(name, out var id) ? id : throw new ScenarioFormatException($"no draft was named '{name}'");
-        }
-
-        if (!step.TryGetProperty("draft", out _))
-        {
-            throw new ScenarioFormatException("approve and reject need draft_ref or draft");
-        }
-
-        return new DraftId(RequiredNonEmptyString(step, "draft"));
-    }
-
-    private static string KindName(ChatKind kind) => kind switch
-    {
-        ChatKind.Phone => "phone",
-        ChatKind.Lid => "lid",
-        ChatKind.Group => "group",
-        ChatKind.Broadcast => "broadcast",
-        _ => "newsletter",
-    };
-
-    private static string SnakeCase(string pascal)
-    {
-        var builder = new StringBuilder(pascal.Length + 4);
-        for (var i = 0; i < pascal.Length; i++)
-        {
-            if (char.IsUpper(pascal[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-
-            builder.Append(char.ToLowerInvariant(pascal[i]));
-        }
-
-        return builder.ToString();
-    }
-
-    private static ServiceChatMode ParseMode(string text)
-        => ServiceChatModes.TryParse(text, out var mode) ? mode : throw new ScenarioFormatException($"mode must be draft_first, draft_only or autonomous, not '{text}'");
-
-    private static JsonObject Ok() => new() { ["ok"] = true };
 }

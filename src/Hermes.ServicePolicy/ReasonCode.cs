@@ -76,4 +76,16 @@ public enum ReasonCode
     /// anything else and not audited.
     /// </summary>
     InvalidActor = 21,
+
+    /// <summary>
+    /// <c>unknown_send</c>: a send confirmation names a send id that was never issued (or was lost with a crash before it
+    /// was saved), or a send already closed with another outcome.
+    /// </summary>
+    UnknownSend = 22,
+
+    /// <summary>
+    /// <c>not_confirmed</c>: the reason of a <c>send_unknown</c> event written by the sweep, because the host did not
+    /// report the send's outcome within <c>send_confirmation_minutes</c>. Never a decision's answer.
+    /// </summary>
+    NotConfirmed = 23,
 }

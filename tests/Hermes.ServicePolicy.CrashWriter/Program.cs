@@ -21,7 +21,7 @@ Console.Out.Flush();
 for (var i = first; ; i++)
 {
     var chat = ChatId.FromPhoneNumber(34600000000UL + (ulong)i);
-    var approved = await policy.ApproveChatAsync(chat, ServiceChatMode.Autonomous, "writer");
+    var approved = await policy.ApproveChatAsync(chat, "writer", ServiceChatMode.Autonomous);
     if (!approved.Ok)
     {
         await Console.Error.WriteLineAsync(approved.Explain());

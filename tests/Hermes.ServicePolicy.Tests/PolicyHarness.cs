@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Hermes.ServicePolicy.Tests;
 
 /// <summary>A policy over in-memory state with a fake clock, and short ways to drive it.</summary>
-internal sealed class PolicyHarness : IDisposable
+internal sealed class PolicyHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
@@ -31,6 +31,8 @@ internal sealed class PolicyHarness : IDisposable
         Recent = recent;
         Policy = policy;
     }
+
+    private long _drained;
 
     public FakeTimeProvider Time { get; }
 
@@ -57,15 +59,16 @@ internal sealed class PolicyHarness : IDisposable
             .WithRecentChatSource(recent)
             .AddAuditSink(audit)
             .BuildAsync();
-        audit.Drain(); // policy_loaded of the start
-        return new PolicyHarness(time, store, audit, recent, policy);
+        var harness = new PolicyHarness(time, store, audit, recent, policy);
+        harness.DrainAudit(); // policy_loaded of the start
+        return harness;
     }
 
     /// <summary>A new policy over the same store, as after a process restart.</summary>
     public async Task RestartAsync()
     {
         var options = Policy.Options;
-        Policy.Dispose();
+        await Policy.DisposeAsync();
         Policy = await new ServiceConversationPolicyBuilder()
             .WithOptions(options)
             .WithStateStore(Store)
@@ -77,8 +80,34 @@ internal sealed class PolicyHarness : IDisposable
 
     public static ChatId Id(string jid) => ChatId.Parse(jid);
 
-    public ValueTask<OutboundDecision> SendAsync(string chat, string text = "hola", Initiator initiator = Initiator.Operator, string? session = null, bool media = false)
-        => Policy.DecideOutboundAsync(new OutboundRequest(Id(chat), text, initiator, session, media));
+    /// <summary>Decides a send; a permit is then reported as <paramref name="transport"/> says (delivered by default; null: not reported).</summary>
+    public async ValueTask<OutboundDecision> SendAsync(string chat, string text = "hola", Initiator initiator = Initiator.Operator, string? session = null, bool media = false, SendOutcome? transport = SendOutcome.Delivered)
+        => await ReportAsync(await Policy.DecideOutboundAsync(new OutboundRequest(Id(chat), text, initiator, session, media)), transport);
+
+    /// <summary>Approves a draft; a permit is then reported as <paramref name="transport"/> says (delivered by default; null: not reported).</summary>
+    public async ValueTask<OutboundDecision> ApproveAsync(DraftId draft, string by = "owner", SendOutcome? transport = SendOutcome.Delivered)
+        => await ReportAsync(await Policy.ApproveDraftAsync(draft, by), transport);
+
+    /// <summary>What the scenario's fake transport does: reports a permit's outcome at once.</summary>
+    public async ValueTask<OutboundDecision> ReportAsync(OutboundDecision decision, SendOutcome? transport = SendOutcome.Delivered)
+    {
+        if (decision.IsPermitted && transport is { } outcome)
+        {
+            var report = outcome switch
+            {
+                SendOutcome.Delivered => SendReport.Delivered(),
+                SendOutcome.Failed => SendReport.Failed("transport refused"),
+                _ => SendReport.Unknown("timeout"),
+            };
+            var confirmed = await Policy.ConfirmSendAsync(decision.Send, report);
+            if (!confirmed.Ok)
+            {
+                throw new InvalidOperationException($"the report of {decision.Send} was refused: {confirmed.Explain()}");
+            }
+        }
+
+        return decision;
+    }
 
     public ValueTask<InboundDecision> InboundAsync(string chat, string text = "hola", bool media = false, string? alt = null)
         => Policy.DecideInboundAsync(new InboundMessage(Id(chat), text, media, alt is null ? default : Id(alt)));
@@ -92,12 +121,12 @@ internal sealed class PolicyHarness : IDisposable
             throw new InvalidOperationException($"expected a draft, got {draft.Explain()}");
         }
 
-        return await Policy.ApproveDraftAsync(draft.Draft, "owner");
+        return await ApproveAsync(draft.Draft);
     }
 
     public async Task MakeAutonomousAsync(string chat, string? session = null)
     {
-        var result = await Policy.ApproveChatAsync(Id(chat), ServiceChatMode.Autonomous, "owner");
+        var result = await Policy.ApproveChatAsync(Id(chat), "owner", ServiceChatMode.Autonomous);
         if (!result.Ok)
         {
             throw new InvalidOperationException(result.Explain());
@@ -111,9 +140,15 @@ internal sealed class PolicyHarness : IDisposable
 
     public ServiceChatStatus Status(string chat) => Policy.GetStatus(Id(chat)).Status;
 
-    public IReadOnlyList<PolicyEvent> DrainAudit() => Audit.Drain();
+    /// <summary>The audit events committed since the last drain, read from the log (the audit record; sinks follow it).</summary>
+    public IReadOnlyList<PolicyEvent> DrainAudit()
+    {
+        var events = Store.Events.Where(e => e.Sequence > _drained && e.IsAudited).ToList();
+        _drained = Store.Events.Count == 0 ? 0 : Store.Events[^1].Sequence;
+        return events;
+    }
 
-    public string[] AuditTypes() => Audit.Drain().Select(e => e.Type.ToCode()).ToArray();
+    public string[] AuditTypes() => DrainAudit().Select(e => e.Type.ToCode()).ToArray();
 
-    public void Dispose() => Policy.Dispose();
+    public ValueTask DisposeAsync() => Policy.DisposeAsync();
 }

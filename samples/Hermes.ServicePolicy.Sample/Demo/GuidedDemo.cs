@@ -161,7 +161,7 @@ internal static class GuidedDemo
     {
         switch (decision.Outcome)
         {
-            case OutboundOutcome.Sent:
+            case OutboundOutcome.Permitted:
                 transport?.Send(decision.Chat, decision.Text!);
                 t.Allowed("sent", $"{decision.Explain()}: \"{decision.Text}\"");
                 break;

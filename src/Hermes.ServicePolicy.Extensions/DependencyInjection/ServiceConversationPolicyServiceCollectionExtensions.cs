@@ -1,11 +1,13 @@
 using System;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Hermes.ServicePolicy;
 using Hermes.ServicePolicy.Audit;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Extensions.Configuration;
+using Hermes.ServicePolicy.Extensions.Hosting;
 using Hermes.ServicePolicy.Extensions.Logging;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.RateLimiting;
@@ -16,7 +18,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -63,15 +64,28 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Opens the policy without a generic host (a console tool, a test): what the registered hosted service does at the
+    /// host's start. Idempotent. Dispose the provider asynchronously (<c>await using</c>) to close it cleanly.
+    /// </summary>
+    public static async Task<IServiceConversationPolicy> StartServiceConversationPolicyAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var host = services.GetRequiredService<ServiceConversationPolicyHost>();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return host.Policy;
+    }
+
     private static IServiceCollection AddCore(this IServiceCollection services)
     {
         services.AddOptions<ServiceConversationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceConversationOptions>, ServiceConversationOptionsValidation>());
-        if (services.Any(d => d.ServiceType == typeof(ServiceConversationPolicy)))
+        if (services.Any(d => d.ServiceType == typeof(ServiceConversationPolicyHost)))
         {
             return services; // idempotent: the second call only adds its configuration
         }
 
+        services.AddOptions<ServiceConversationHostOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceStateStore>(sp => FileServiceStateStore.Open(
             FileServiceStateStore.ResolveDirectory(sp.GetRequiredService<IOptions<ServiceConversationOptions>>().Value.StateDirectory)));
@@ -79,101 +93,20 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
         services.TryAddSingleton<IRecentChatSource, InMemoryRecentChatSource>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, LoggerAuditSink>(sp =>
             new LoggerAuditSink((sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Hermes.ServicePolicy.Audit"))));
-        services.AddSingleton(CreatePolicy);
-        services.TryAddSingleton<IServiceConversationPolicy>(sp => sp.GetRequiredService<ServiceConversationPolicy>());
-        services.TryAddSingleton<IKnownChatSource>(sp => sp.GetRequiredService<ServiceConversationPolicy>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicy>().Directory);
-        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicy>().Resolver);
+
+        // The host opens the policy at start (asynchronously, failing the start on a bad state directory); every
+        // interface resolves to the policy it opened, so a component can depend on only the job it needs.
+        services.AddSingleton<ServiceConversationPolicyHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServiceConversationPolicyHost>());
+        services.AddHostedService<ServiceConversationSweeper>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
+        services.TryAddSingleton<IServiceConversationPolicy>(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
+        services.TryAddSingleton<IServiceConversationGate>(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
+        services.TryAddSingleton<IServiceConversationOperator>(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
+        services.TryAddSingleton<IServiceConversationQueries>(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
+        services.TryAddSingleton<IKnownChatSource>(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy.Directory);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy.Resolver);
         return services;
-    }
-
-    private static ServiceConversationPolicy CreatePolicy(IServiceProvider services)
-    {
-        var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Hermes.ServicePolicy");
-        var options = services.GetRequiredService<IOptions<ServiceConversationOptions>>().Value; // validates: throws OptionsValidationException
-        var builder = new ServiceConversationPolicyBuilder()
-            .WithOptions(options)
-            .WithStateStore(services.GetRequiredService<IServiceStateStore>())
-            .WithRateLimiter(services.GetRequiredService<IRateLimiter>())
-            .WithTimeProvider(services.GetRequiredService<TimeProvider>())
-            .WithRecentChatSource(services.GetRequiredService<IRecentChatSource>())
-            .OnFailure(failure => PolicyLog.Failure(logger, failure));
-        if (services.GetService<INationalNumberParser>() is { } nationalNumbers)
-        {
-            builder.WithNationalNumberParser(nationalNumbers);
-        }
-
-        foreach (var sink in services.GetServices<IAuditSink>())
-        {
-            builder.AddAuditSink(sink);
-        }
-
-        // Building replays the durable log; it completes synchronously for the default stores.
-        var policy = builder.BuildAsync().AsTask().GetAwaiter().GetResult();
-        if (services.GetService<ServiceConversationConfiguration>() is { } configuration)
-        {
-            WatchForChanges(policy, configuration, logger);
-        }
-
-        return policy;
-    }
-
-    private static string Snapshot(ServiceConversationConfiguration configuration)
-    {
-        var pairs = configuration.Values().Where(p => p.Value is not null).Select(p => $"{p.Key}\u0001{p.Value}").Order(StringComparer.Ordinal);
-        return string.Join('\u0002', pairs);
-    }
-
-    /// <summary>
-    /// Applies each change of the section through the policy, which validates it, swaps it in atomically and audits
-    /// it. Reloads never throw into the configuration provider's change callback.
-    /// </summary>
-    private static void WatchForChanges(ServiceConversationPolicy policy, ServiceConversationConfiguration configuration, ILogger logger)
-    {
-        var reloads = new SemaphoreSlim(1, 1);
-        var applied = Snapshot(configuration);
-        ChangeToken.OnChange(configuration.Section.GetReloadToken, () =>
-        {
-            _ = ReloadAsync();
-        });
-
-        async System.Threading.Tasks.Task ReloadAsync()
-        {
-            await reloads.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                // File watchers often report one save as several changes: an unchanged section is not applied again.
-                var current = Snapshot(configuration);
-                if (string.Equals(current, applied, StringComparison.Ordinal))
-                {
-                    return;
-                }
-
-                applied = current;
-                var result = await policy.ApplyConfigurationAsync(configuration.Values()).ConfigureAwait(false);
-                if (result.Accepted)
-                {
-                    PolicyLog.Reloaded(logger);
-                }
-                else if (result.Error is { } error)
-                {
-                    PolicyLog.ReloadFailed(logger, error);
-                }
-                else
-                {
-                    PolicyLog.ReloadRefused(logger, result.Describe());
-                }
-            }
-#pragma warning disable CA1031 // A reload must never crash the process; it is logged and the last good configuration stays.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                PolicyLog.ReloadFailed(logger, ex);
-            }
-            finally
-            {
-                reloads.Release();
-            }
-        }
     }
 }

@@ -19,5 +19,11 @@ internal static partial class PolicyLog
     [LoggerMessage(EventId = 2004, EventName = "configuration_reload_failed", Level = LogLevel.Error, Message = "Service-conversation configuration change could not be applied.")]
     public static partial void ReloadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 2005, EventName = "swept", Level = LogLevel.Information, Message = "Service-conversation sweep: {DraftsExpired} drafts expired, {SendsClosed} unconfirmed sends closed as unknown.")]
+    public static partial void Swept(ILogger logger, int draftsExpired, int sendsClosed);
+
+    [LoggerMessage(EventId = 2006, EventName = "sweep_failed", Level = LogLevel.Error, Message = "Service-conversation sweep failed; nothing was changed, and the next tick tries again.")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
     public static void Failure(ILogger logger, PolicyFailure failure) => Failure(logger, failure.Operation, failure.Exception);
 }

@@ -36,6 +36,7 @@ internal sealed class PolicyConfiguration
         MaxAutoSendsPerHour = options.MaxAutoSendsPerChatPerHour;
         MaxConsecutiveSends = options.MaxConsecutiveAgentSendsWithoutReply;
         DraftTtl = TimeSpan.FromMinutes(options.PendingDraftTtlMinutes);
+        SendConfirmation = TimeSpan.FromMinutes(options.SendConfirmationMinutes);
     }
 
     public ServiceConversationOptions Options { get; }
@@ -62,6 +63,8 @@ internal sealed class PolicyConfiguration
     public int MaxConsecutiveSends { get; }
 
     public TimeSpan DraftTtl { get; }
+
+    public TimeSpan SendConfirmation { get; }
 
     public int ApprovedChatCount => _approvedChats.Count;
 

@@ -49,6 +49,12 @@ public sealed class ServiceConversationOptions
     /// <summary><c>pending_draft_ttl_minutes</c>: how long an unapproved draft lives (1–10080).</summary>
     public int PendingDraftTtlMinutes { get; set; } = 1440;
 
+    /// <summary>
+    /// <c>send_confirmation_minutes</c>: how long a send permit waits for the host's report (1–1440). A send not confirmed
+    /// by then is closed as <c>send_unknown</c> (reason <c>not_confirmed</c>) by the sweep and counts as sent.
+    /// </summary>
+    public int SendConfirmationMinutes { get; set; } = 10;
+
     /// <summary><c>command_prefixes</c>: inbound text starting with one of these is never an operator command (1–8, at most 4 characters, no letters or digits).</summary>
     public IList<string> CommandPrefixes { get; set; } = new List<string> { "/" };
 
@@ -77,6 +83,7 @@ public sealed class ServiceConversationOptions
         MaxAutoSendsPerChatPerHour = MaxAutoSendsPerChatPerHour,
         MaxConsecutiveAgentSendsWithoutReply = MaxConsecutiveAgentSendsWithoutReply,
         PendingDraftTtlMinutes = PendingDraftTtlMinutes,
+        SendConfirmationMinutes = SendConfirmationMinutes,
         CommandPrefixes = new List<string>(CommandPrefixes ?? []),
         StateDirectory = StateDirectory ?? string.Empty,
         DefaultRegion = DefaultRegion ?? string.Empty,

@@ -46,6 +46,7 @@ public static class ServiceConversationOptionsReader
         new("pending_draft_ttl_minutes", nameof(ServiceConversationOptions.PendingDraftTtlMinutes), ValueKind.Integer),
         new("command_prefixes", nameof(ServiceConversationOptions.CommandPrefixes), ValueKind.List),
         new("state_directory", nameof(ServiceConversationOptions.StateDirectory), ValueKind.Text),
+        new("send_confirmation_minutes", nameof(ServiceConversationOptions.SendConfirmationMinutes), ValueKind.Integer),
         new("default_region", nameof(ServiceConversationOptions.DefaultRegion), ValueKind.Text),
     ];
 
@@ -320,6 +321,7 @@ public static class ServiceConversationOptionsReader
                     case "max_new_service_chats_per_day": options.MaxNewServiceChatsPerDay = number; break;
                     case "max_auto_sends_per_chat_per_hour": options.MaxAutoSendsPerChatPerHour = number; break;
                     case "max_consecutive_agent_sends_without_reply": options.MaxConsecutiveAgentSendsWithoutReply = number; break;
+                    case "send_confirmation_minutes": options.SendConfirmationMinutes = number; break;
                     default: options.PendingDraftTtlMinutes = number; break;
                 }
 

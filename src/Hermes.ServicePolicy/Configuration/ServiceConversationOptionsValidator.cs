@@ -53,6 +53,7 @@ public static class ServiceConversationOptionsValidator
         Range(errors, "max_auto_sends_per_chat_per_hour", snapshot.MaxAutoSendsPerChatPerHour, 0, 10000);
         Range(errors, "max_consecutive_agent_sends_without_reply", snapshot.MaxConsecutiveAgentSendsWithoutReply, 0, 1000);
         Range(errors, "pending_draft_ttl_minutes", snapshot.PendingDraftTtlMinutes, 1, 10080);
+        Range(errors, "send_confirmation_minutes", snapshot.SendConfirmationMinutes, 1, 1440);
         if (!Enum.IsDefined(snapshot.DefaultMode))
         {
             errors.Add(new ConfigurationError("default_mode", snapshot.DefaultMode.ToString(), "must be draft_first, draft_only or autonomous"));

@@ -13,7 +13,7 @@ namespace Hermes.ServicePolicy.Discovery;
 /// characters (name lookup matches the whole sanitised name). Known service chats and chats blocked in the last 7 days are listed even when the host's source
 /// does not include them, with the time of their last event as activity.
 /// </summary>
-public sealed class ChatDirectory
+public sealed class ChatDirectory : IChatDirectory
 {
     /// <summary>The default number of chats a listing returns.</summary>
     public const int DefaultLimit = 20;

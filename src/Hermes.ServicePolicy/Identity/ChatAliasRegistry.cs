@@ -6,7 +6,7 @@ using System.Collections.Generic;
 namespace Hermes.ServicePolicy.Identity;
 
 /// <summary>The outcome of <see cref="ChatAliasRegistry.TryLink"/>.</summary>
-public enum AliasLinkOutcome
+internal enum AliasLinkOutcome
 {
     /// <summary>The phone JID and the LID are now one chat.</summary>
     Linked = 0,
@@ -28,7 +28,7 @@ public enum AliasLinkOutcome
 /// The registry holds no durable state of its own: the policy persists each link as an <c>alias_linked</c> event
 /// and rebuilds the registry from its log.
 /// </summary>
-public sealed class ChatAliasRegistry
+internal sealed class ChatAliasRegistry
 {
     private readonly ConcurrentDictionary<ChatId, ChatId> _other = new();
     private readonly object _writeLock = new();

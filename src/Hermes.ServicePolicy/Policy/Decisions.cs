@@ -21,8 +21,12 @@ public enum OutboundOutcome
     /// <summary>Denied: do not send.</summary>
     Denied = 0,
 
-    /// <summary>Send <see cref="OutboundDecision.Text"/> to <see cref="OutboundDecision.Chat"/> now.</summary>
-    Sent = 1,
+    /// <summary>
+    /// A permit: the host may send <see cref="OutboundDecision.Text"/> to <see cref="OutboundDecision.Chat"/> now, once,
+    /// and reports what its transport did with <see cref="OutboundDecision.Send"/> (docs/behaviour.md#sending). Nothing
+    /// has been sent yet.
+    /// </summary>
+    Permitted = 1,
 
     /// <summary>Held as a draft for the operator to approve; see <see cref="OutboundDecision.Draft"/>.</summary>
     Draft = 2,
@@ -31,8 +35,8 @@ public enum OutboundOutcome
 /// <summary>The policy's answer for an inbound message. A value type: deciding allocates nothing.</summary>
 public readonly struct InboundDecision
 {
-    /// <summary>Creates a decision (for custom <see cref="IServiceConversationPolicy"/> implementations and tests).</summary>
-    public InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error)
+    /// <summary>Creates a decision; use <see cref="Delivered"/> and <see cref="Blocked"/>.</summary>
+    internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error)
     {
         Outcome = outcome;
         Reason = reason;
@@ -66,6 +70,10 @@ public readonly struct InboundDecision
 
     /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
     public Exception? Error { get; }
+
+    /// <summary>A message delivered to the agent into <paramref name="sessionId"/>, as plain text or with media stripped when those apply.</summary>
+    public static InboundDecision Delivered(ChatId chat, string? sessionId, bool asPlainText = false, bool mediaStripped = false)
+        => new(InboundOutcome.Delivered, ReasonCode.None, chat, sessionId, asPlainText, mediaStripped, null);
 
     /// <summary>A blocked message.</summary>
     public static InboundDecision Blocked(ReasonCode reason, ChatId chat, Exception? error = null) => new(InboundOutcome.Blocked, reason, chat, null, false, false, error);
@@ -102,9 +110,10 @@ public readonly struct InboundDecision
 /// <summary>The policy's answer for an outbound message or a draft approval. A value type: deciding allocates nothing.</summary>
 public readonly struct OutboundDecision
 {
-    /// <summary>Creates a decision (for custom <see cref="IServiceConversationPolicy"/> implementations and tests).</summary>
-    public OutboundDecision(OutboundOutcome outcome, ReasonCode reason, ChatId chat, DraftId draft, string? text, string? sessionId, TimeSpan? retryAfter, bool isFirstContact, Exception? error)
+    /// <summary>Creates a decision; use <see cref="Permit"/>, <see cref="Drafted"/> and <see cref="Denied"/>.</summary>
+    internal OutboundDecision(OutboundOutcome outcome, ReasonCode reason, ChatId chat, DraftId draft, string? text, string? sessionId, TimeSpan? retryAfter, bool isFirstContact, Exception? error, SendId send = default)
     {
+        Send = send;
         Outcome = outcome;
         Reason = reason;
         Chat = chat;
@@ -128,7 +137,10 @@ public readonly struct OutboundDecision
     /// <summary>Gets the draft that holds the message (<see cref="OutboundOutcome.Draft"/>), or the draft that was approved.</summary>
     public DraftId Draft { get; }
 
-    /// <summary>Gets the exact text to send when <see cref="Outcome"/> is <see cref="OutboundOutcome.Sent"/> (for an approval, the drafted text).</summary>
+    /// <summary>Gets the send id of a permit: report the transport's outcome with it (<see cref="IServiceConversationGate.ConfirmSendAsync"/>).</summary>
+    public SendId Send { get; }
+
+    /// <summary>Gets the exact text to send when <see cref="Outcome"/> is <see cref="OutboundOutcome.Permitted"/> (for an approval, the drafted text).</summary>
     public string? Text { get; }
 
     /// <summary>Gets the session the message belongs to.</summary>
@@ -143,8 +155,16 @@ public readonly struct OutboundDecision
     /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
     public Exception? Error { get; }
 
-    /// <summary>Gets whether the host should send the message now.</summary>
-    public bool IsSent => Outcome == OutboundOutcome.Sent;
+    /// <summary>Gets whether the host may send the message now (once), and must then report the outcome.</summary>
+    public bool IsPermitted => Outcome == OutboundOutcome.Permitted;
+
+    /// <summary>A permit to send <paramref name="text"/> to <paramref name="chat"/> now, once.</summary>
+    public static OutboundDecision Permit(ChatId chat, SendId send, string text, string? sessionId, bool isFirstContact = false, DraftId draft = default)
+        => new(OutboundOutcome.Permitted, ReasonCode.None, chat, draft, text, sessionId, null, isFirstContact, null, send);
+
+    /// <summary>A message held as <paramref name="draft"/> for an operator's approval.</summary>
+    public static OutboundDecision Drafted(ChatId chat, DraftId draft, string? sessionId, bool isFirstContact)
+        => new(OutboundOutcome.Draft, ReasonCode.None, chat, draft, null, sessionId, null, isFirstContact, null);
 
     /// <summary>A denial.</summary>
     public static OutboundDecision Denied(ReasonCode reason, ChatId chat, TimeSpan? retryAfter = null, Exception? error = null, DraftId draft = default)
@@ -153,7 +173,8 @@ public readonly struct OutboundDecision
     /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
     public string Explain() => Outcome switch
     {
-        OutboundOutcome.Sent => IsFirstContact ? $"send now: first contact with {Chat}" : $"send now to {Chat}",
+        OutboundOutcome.Permitted => (IsFirstContact ? $"permitted: send the first contact with {Chat} now" : $"permitted: send to {Chat} now")
+            + $", then report the outcome of send {Send}",
         OutboundOutcome.Draft => IsFirstContact
             ? $"held as first-contact draft {Draft} for {Chat}: an operator must approve it"
             : $"held as draft {Draft} for {Chat}: the chat's mode needs an operator's approval",
@@ -169,8 +190,8 @@ public readonly struct OutboundDecision
 /// <summary>The answer to an operator action (approve chat, set mode, pause, resume, revoke, alias, reject draft).</summary>
 public readonly struct OperatorResult
 {
-    /// <summary>Creates a result; <see cref="ReasonCode.None"/> is a success.</summary>
-    public OperatorResult(ReasonCode reason, Exception? error)
+    /// <summary>Creates a result; use <see cref="Success"/> and <see cref="Failed"/>.</summary>
+    internal OperatorResult(ReasonCode reason, Exception? error)
     {
         Reason = reason;
         Error = error;

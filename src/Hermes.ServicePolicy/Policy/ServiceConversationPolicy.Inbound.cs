@@ -1,9 +1,9 @@
-using System;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Engine;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Rules;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Policy;
@@ -16,42 +16,32 @@ public sealed partial class ServiceConversationPolicy
         var configuration = Volatile.Read(ref _configuration);
         if (!configuration.Enabled)
         {
-            return Done(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat)));
+            return Done(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat)));
         }
 
         // The hot path: a service chat's reply. One lookup, no clock, no lock, no allocation. Everything that
-        // writes (a block, an alias link, a command, a promotion) or a failing sink takes the slow path.
-        if (!_sinkFaulted && message.Chat.IsOneToOne && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
+        // writes (a block, an alias link, a command, a promotion) takes the slow path.
+        if (message.Chat.IsOneToOne && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
         {
-            var view = View(message.Chat, configuration);
+            var view = _state.View(message.Chat, configuration);
             if (view.IsService
                 && (message.Text is null || !configuration.IsCommand(message.Text))
-                && !(configuration.AutoPromote && CanPromote(view)))
+                && !(configuration.AutoPromote && InboundRules.CanPromote(view)))
             {
                 RecordReply(view);
-                return Done(new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia, null));
+                return Done(InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia));
             }
         }
 
         return DecideInboundSlowAsync(message, cancellationToken);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ValueTask<InboundDecision> Done(InboundDecision decision)
-    {
-        ServiceConversationMetrics.Inbound(decision);
-        return new(decision);
-    }
-
     private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var decision = await DecideInboundCoreAsync(message, cancellationToken).ConfigureAwait(false);
-        ServiceConversationMetrics.Inbound(decision);
+        _metrics.Inbound(decision);
         return decision;
     }
-
-    private static bool CanPromote(ChatView view)
-        => view.Mode == ServiceChatMode.DraftFirst && !view.IsPaused && view.Record is { SentSinceDraftFirst: true };
 
     /// <summary>A transport's alternate JID links a phone and a LID when either is a known chat and neither is linked yet.</summary>
     private bool NeedsAliasLink(InboundMessage message, PolicyConfiguration configuration)
@@ -62,23 +52,40 @@ public sealed partial class ServiceConversationPolicy
             return false;
         }
 
-        if (_aliases.TryGetAlias(phone, out _) || _aliases.TryGetAlias(lid, out _))
+        if (_state.Aliases.TryGetAlias(phone, out _) || _state.Aliases.TryGetAlias(lid, out _))
         {
             return false; // already linked (to each other or elsewhere): links are never moved
         }
 
-        return _chats.ContainsKey(phone) || _chats.ContainsKey(lid)
+        return _state.Chats.ContainsKey(phone) || _state.Chats.ContainsKey(lid)
             || configuration.IsConfigured(phone, default) || configuration.IsConfigured(lid, default);
+    }
+
+    /// <summary>
+    /// A reply arrived: resets the chat's consecutive-sends counter. For a chat with a slot the limiter is asked only
+    /// when an autonomous send is waiting for a reply, so the usual reply costs no second lookup.
+    /// </summary>
+    private void RecordReply(in ChatView view)
+    {
+        if (view.Slot is { } slot)
+        {
+            if (Volatile.Read(ref slot.AwaitingReply) == 0)
+            {
+                return;
+            }
+
+            Volatile.Write(ref slot.AwaitingReply, 0); // cleared first: a send racing this reply marks it again
+        }
+
+        if (_limiter.RecordReply(view.Primary))
+        {
+            _checkpoints.MarkDue();
+        }
     }
 
     private async ValueTask<InboundDecision> DecideInboundCoreAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        if (_sinkFaulted && await EnsureSinksHealthyAsync(cancellationToken).ConfigureAwait(false) is { } sinkError)
-        {
-            return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(message.Chat), sinkError);
-        }
-
-        var kindReason = KindReason(message.Chat);
+        var kindReason = OutboundRules.KindReason(message.Chat);
         if (kindReason != ReasonCode.None)
         {
             return await BlockAsync(message.Chat, kindReason, cancellationToken).ConfigureAwait(false);
@@ -89,71 +96,56 @@ public sealed partial class ServiceConversationPolicy
         var snapshot = Volatile.Read(ref _configuration);
         if (snapshot.Enabled && !NeedsAliasLink(message, snapshot))
         {
-            var early = View(message.Chat, snapshot);
+            var early = _state.View(message.Chat, snapshot);
             if (early.IsRevoked || !early.IsService)
             {
                 return await BlockAsync(early.Primary, early.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _journal.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var configuration = Volatile.Read(ref _configuration);
             if (!configuration.Enabled)
             {
-                return InboundDecision.Blocked(ReasonCode.FeatureDisabled, _aliases.GetPrimary(message.Chat));
+                return InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat));
             }
 
             if (!TryNow(out var now, out var clockError))
             {
-                return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(message.Chat), clockError);
+                return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _state.PrimaryOf(message.Chat), clockError);
             }
 
             if (NeedsAliasLink(message, configuration))
             {
                 ChatAliasRegistry.IsPair(message.Chat, message.AlternateChat, out var phone, out var lid);
                 var linked = new PolicyEvent { Type = PolicyEventType.AliasLinked, Timestamp = now, Chat = phone, Alias = lid, Actor = SystemActor };
-                if (await CommitAsync([linked], cancellationToken).ConfigureAwait(false) is { } linkError)
+                if (await _journal.CommitAsync([linked], cancellationToken).ConfigureAwait(false) is { } linkError)
                 {
-                    return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _aliases.GetPrimary(message.Chat), linkError);
+                    return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, _state.PrimaryOf(message.Chat), linkError);
                 }
             }
 
-            var view = View(message.Chat, configuration);
+            var view = _state.View(message.Chat, configuration);
             if (view.IsRevoked || !view.IsService)
             {
                 return await BlockInsideGateAsync(view.Primary, view.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, now, cancellationToken).ConfigureAwait(false);
             }
 
             var asPlainText = message.Text is not null && configuration.IsCommand(message.Text);
-            var promote = configuration.AutoPromote && CanPromote(view);
-            if (asPlainText || promote)
+            var events = InboundRules.Delivery(view, asPlainText, configuration, now);
+            if (events.Length > 0 && await _journal.CommitAsync(events, cancellationToken).ConfigureAwait(false) is { } error)
             {
-                var events = new PolicyEvent[(asPlainText ? 1 : 0) + (promote ? 1 : 0)];
-                var i = 0;
-                if (asPlainText)
-                {
-                    events[i++] = new PolicyEvent { Type = PolicyEventType.CommandBlocked, Timestamp = now, Chat = view.Primary, Actor = SystemActor, SessionId = view.Session };
-                }
-
-                if (promote)
-                {
-                    events[i] = new PolicyEvent { Type = PolicyEventType.ChatPromoted, Timestamp = now, Chat = view.Primary, Actor = SystemActor, FromMode = ServiceChatMode.DraftFirst, ToMode = ServiceChatMode.Autonomous };
-                }
-
-                if (await CommitAsync(events, cancellationToken).ConfigureAwait(false) is { } error)
-                {
-                    return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, error);
-                }
+                return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, error);
             }
 
             RecordReply(view);
-            return new InboundDecision(InboundOutcome.Delivered, ReasonCode.None, view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia, null);
+            return InboundDecision.Delivered(view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia);
         }
         finally
         {
-            _gate.Release();
+            _journal.Exit();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Audit;
@@ -36,6 +37,7 @@ public sealed class ServiceConversationPolicyBuilder
     private IRecentChatSource? _recentChats;
     private Action<PolicyFailure>? _onFailure;
     private INationalNumberParser? _nationalNumbers;
+    private IMeterFactory? _meterFactory;
 
     /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
     public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
@@ -110,7 +112,19 @@ public sealed class ServiceConversationPolicyBuilder
         return this;
     }
 
-    /// <summary>Reports every failure the policy answered by failing closed (store, audit sink, clock).</summary>
+    /// <summary>
+    /// Creates the policy's meter (<see cref="ServiceConversationMetrics.MeterName"/>) from <paramref name="meterFactory"/>,
+    /// so its instruments are scoped to the host's container (and testable with <c>MetricCollector&lt;T&gt;</c>). Without
+    /// one the policy owns a meter of its own.
+    /// </summary>
+    public ServiceConversationPolicyBuilder WithMeterFactory(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meterFactory = meterFactory;
+        return this;
+    }
+
+    /// <summary>Reports every failure the policy answered by failing closed (store, clock) or retries (audit sink, checkpoint).</summary>
     public ServiceConversationPolicyBuilder OnFailure(Action<PolicyFailure> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -145,7 +159,8 @@ public sealed class ServiceConversationPolicyBuilder
             ownedStore = fileStore;
         }
 
-        var policy = new ServiceConversationPolicy(store, _sinks, _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, ownedStore, _nationalNumbers);
+        var policy = new ServiceConversationPolicy(new PolicyParts(
+            store, ownedStore, [.. _sinks], _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory));
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -168,7 +183,7 @@ public sealed class ServiceConversationPolicyBuilder
         }
         catch
         {
-            policy.Dispose();
+            await policy.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

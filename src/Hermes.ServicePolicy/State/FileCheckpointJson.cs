@@ -64,7 +64,28 @@ internal static class FileCheckpointJson
                 }
             }
 
-            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped };
+            var permits = new List<OpenPermit>();
+            if (root.TryGetProperty("permits", out var openPermits))
+            {
+                foreach (var permit in openPermits.EnumerateArray())
+                {
+                    if (!SendId.TryParse(permit.GetProperty("send").GetString(), out var send))
+                    {
+                        throw new FormatException("bad send id");
+                    }
+
+                    permits.Add(new OpenPermit(
+                        send,
+                        ChatId.Parse(permit.GetProperty("chat").GetString()!),
+                        permit.GetProperty("text").GetString()!,
+                        permit.TryGetProperty("session", out var session) ? session.GetString() : null,
+                        permit.GetProperty("initiator").GetString() == "agent" ? Initiator.Agent : Initiator.Operator,
+                        new DateTimeOffset(permit.GetProperty("issued").GetInt64(), TimeSpan.Zero),
+                        new DateTimeOffset(permit.GetProperty("confirm_by").GetInt64(), TimeSpan.Zero)));
+                }
+            }
+
+            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped, Permits = permits };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
         {
@@ -112,6 +133,25 @@ internal static class FileCheckpointJson
             writer.WriteNumber("hour", block.Hour.UtcTicks);
             writer.WriteString("reason", block.Reason.ToCode());
             writer.WriteNumber("count", block.Count);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("permits");
+        foreach (var permit in checkpoint.Permits)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("send", permit.Send.ToString());
+            writer.WriteString("chat", permit.Chat.ToString());
+            writer.WriteString("text", permit.Text);
+            if (permit.Session is not null)
+            {
+                writer.WriteString("session", permit.Session);
+            }
+
+            writer.WriteString("initiator", permit.Initiator == Initiator.Agent ? "agent" : "operator");
+            writer.WriteNumber("issued", permit.IssuedAt.UtcTicks);
+            writer.WriteNumber("confirm_by", permit.ConfirmBy.UtcTicks);
             writer.WriteEndObject();
         }
 

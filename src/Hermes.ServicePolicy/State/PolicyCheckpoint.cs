@@ -18,7 +18,20 @@ public sealed record PolicyCheckpoint(DateTimeOffset TakenAt, RateLimiterState R
 {
     /// <summary>Blocks over the hourly cap of <c>inbound_blocked</c> events, per reason, not yet written as a roll-up.</summary>
     public IReadOnlyList<CappedBlockCount> CappedBlocks { get; init; } = [];
+
+    /// <summary>Autonomous send permits still waiting for the host's report (docs/behaviour.md#sending).</summary>
+    public IReadOnlyList<OpenPermit> Permits { get; init; } = [];
 }
+
+/// <summary>An autonomous send permit waiting for the host's report, kept with the batched counters.</summary>
+/// <param name="Send">The send id.</param>
+/// <param name="Chat">The chat.</param>
+/// <param name="Text">The exact text permitted (audited with <c>message_sent</c> when it is delivered).</param>
+/// <param name="Session">The session it belongs to.</param>
+/// <param name="Initiator">Who asked for it.</param>
+/// <param name="IssuedAt">When it was issued.</param>
+/// <param name="ConfirmBy">When the sweep closes it as unknown.</param>
+public sealed record OpenPermit(SendId Send, ChatId Chat, string Text, string? Session, Initiator Initiator, DateTimeOffset IssuedAt, DateTimeOffset ConfirmBy);
 
 /// <summary>Blocks of one reason, in one UTC clock hour, that were over the cap of <c>inbound_blocked</c> events.</summary>
 /// <param name="Hour">The start of the hour.</param>

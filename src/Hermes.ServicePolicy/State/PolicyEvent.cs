@@ -60,8 +60,30 @@ public sealed record PolicyEvent
     /// <summary>Gets when a draft expires.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>Gets the send permit involved (a permit, its confirmation, its undoing), if any.</summary>
+    public SendId Send { get; init; }
+
+    /// <summary>Gets the latest time the host may confirm a permitted send before the sweep closes it as unknown.</summary>
+    public DateTimeOffset? ConfirmBy { get; init; }
+
+    /// <summary>Gets whether a send was a first contact (<c>send_failed</c>, <c>send_unknown</c>).</summary>
+    public bool FirstContact { get; init; }
+
+    /// <summary>Gets the transport's id of a delivered message (<c>message_sent</c>, <c>first_contact_sent</c>), when the host gave one.</summary>
+    public string? TransportMessageId { get; init; }
+
+    /// <summary>Gets what the host said went wrong with a send (<c>send_failed</c>, <c>send_unknown</c>): at most 500 characters, no control characters.</summary>
+    public string? Error { get; init; }
+
     /// <summary>Gets free text: what a configuration changed, or why it was refused.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>
+    /// Formats the event as one line of JSON, the audit line format of docs/behaviour.md#audit-events: snake_case fields
+    /// (<c>seq</c>, <c>type</c>, <c>time</c>, <c>chat</c>, <c>actor</c>, <c>reason</c>, <c>send</c>, <c>text</c>, …),
+    /// those without a value left out. The JSON Lines sink writes exactly this.
+    /// </summary>
+    public string ToJson() => PolicyEventJson.ToJson(this);
 
     /// <summary>Gets whether this is an audit event (docs/behaviour.md#audit-events) rather than bookkeeping.</summary>
     public bool IsAudited => Type.IsAudited();

@@ -13,7 +13,7 @@ namespace Hermes.ServicePolicy.State;
 /// <c>count</c>, <c>retry_after</c> as ISO 8601, …). Fields without a value are left out. Used by the JSON Lines
 /// audit sink and by stores, so the audit trail and the log read the same.
 /// </summary>
-public static class PolicyEventJson
+internal static class PolicyEventJson
 {
     /// <summary>Writer options for event lines: readable UTF-8 (a log file, never embedded in HTML).</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -82,6 +82,23 @@ public static class PolicyEventJson
             writer.WriteString("expires_at", expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         }
 
+        if (!e.Send.IsEmpty)
+        {
+            writer.WriteString("send", e.Send.ToString());
+        }
+
+        if (e.ConfirmBy is { } confirmBy)
+        {
+            writer.WriteString("confirm_by", confirmBy.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        }
+
+        if (e.FirstContact)
+        {
+            writer.WriteBoolean("first_contact", true);
+        }
+
+        WriteIfPresent(writer, "transport_message_id", e.TransportMessageId);
+        WriteIfPresent(writer, "error", e.Error);
         WriteIfPresent(writer, "detail", e.Detail);
         writer.WriteEndObject();
     }
@@ -119,7 +136,10 @@ public static class PolicyEventJson
         TimeSpan? retryAfter = null;
         var media = false;
         Initiator? initiator = null;
-        DateTimeOffset? expiresAt = null;
+        DateTimeOffset? expiresAt = null, confirmBy = null;
+        SendId send = default;
+        var firstContact = false;
+        string? transportMessageId = null, error = null;
         foreach (var property in json.EnumerateObject())
         {
             var value = property.Value;
@@ -181,6 +201,22 @@ public static class PolicyEventJson
                 case "detail":
                     detail = value.GetString();
                     break;
+                case "send":
+                    var sendText = value.GetString();
+                    send = SendId.TryParse(sendText, out var parsedSend) ? parsedSend : throw new FormatException($"'{sendText}' is not a send id.");
+                    break;
+                case "confirm_by":
+                    confirmBy = ReadTime(value);
+                    break;
+                case "first_contact":
+                    firstContact = value.GetBoolean();
+                    break;
+                case "transport_message_id":
+                    transportMessageId = value.GetString();
+                    break;
+                case "error":
+                    error = value.GetString();
+                    break;
                 default:
                     throw new FormatException($"Unknown field '{property.Name}' in a policy event.");
             }
@@ -211,6 +247,11 @@ public static class PolicyEventJson
             Initiator = initiator,
             ExpiresAt = expiresAt,
             Detail = detail,
+            Send = send,
+            ConfirmBy = confirmBy,
+            FirstContact = firstContact,
+            TransportMessageId = transportMessageId,
+            Error = error,
         };
     }
 

@@ -16,7 +16,10 @@ public enum PolicyEventType
     /// <summary><c>first_contact_drafted</c>.</summary>
     FirstContactDrafted = 3,
 
-    /// <summary><c>first_contact_approved</c>: written only when the send it triggers is allowed.</summary>
+    /// <summary>
+    /// <c>first_contact_approved</c>: a first contact got its send permit (an approved draft, or a direct first contact
+    /// when approval is not required). The chat is a service chat from now on, unless the send fails.
+    /// </summary>
     FirstContactApproved = 4,
 
     /// <summary><c>first_contact_rejected</c>.</summary>
@@ -28,13 +31,13 @@ public enum PolicyEventType
     /// <summary><c>first_contact_cancelled</c>: the chat was revoked while the draft waited.</summary>
     FirstContactCancelled = 7,
 
-    /// <summary><c>first_contact_sent</c>: the chat is a service chat from now on.</summary>
+    /// <summary><c>first_contact_sent</c>: the host confirmed the first contact delivered, with its exact text.</summary>
     FirstContactSent = 8,
 
     /// <summary><c>draft_created</c>: a follow-up draft.</summary>
     DraftCreated = 9,
 
-    /// <summary><c>draft_approved</c>: a follow-up draft was approved and sent.</summary>
+    /// <summary><c>draft_approved</c>: a follow-up draft was approved and got its send permit.</summary>
     DraftApproved = 10,
 
     /// <summary><c>draft_rejected</c>.</summary>
@@ -76,8 +79,20 @@ public enum PolicyEventType
     /// <summary><c>outbound_denied</c>: a send or an approval was denied by the policy.</summary>
     OutboundDenied = 23,
 
+    /// <summary><c>message_sent</c>: the host confirmed a send delivered (not a first contact), with its exact text.</summary>
+    MessageSent = 24,
+
+    /// <summary><c>send_failed</c>: the host reported that a send did not go out; its own changes are undone.</summary>
+    SendFailed = 25,
+
+    /// <summary><c>send_unknown</c>: the host cannot tell whether a send went out, or did not confirm it in time; it counts as sent.</summary>
+    SendUnknown = 26,
+
     /// <summary>Bookkeeping (not audited): a session was bound to a chat by a later send.</summary>
     SessionBound = 100,
+
+    /// <summary>Bookkeeping (not audited): an autonomous send permit that binds the chat's session, durable before the decision returns.</summary>
+    SendPermitted = 101,
 }
 
 /// <summary>Names of <see cref="PolicyEventType"/> values.</summary>
@@ -109,7 +124,11 @@ public static class PolicyEventTypes
         PolicyEventType.InboundBlocked => "inbound_blocked",
         PolicyEventType.CommandBlocked => "command_blocked",
         PolicyEventType.OutboundDenied => "outbound_denied",
+        PolicyEventType.MessageSent => "message_sent",
+        PolicyEventType.SendFailed => "send_failed",
+        PolicyEventType.SendUnknown => "send_unknown",
         PolicyEventType.SessionBound => "session_bound",
+        PolicyEventType.SendPermitted => "send_permitted",
         _ => "unknown",
     };
 

@@ -10,7 +10,7 @@ namespace Hermes.ServicePolicy.Targeting;
 /// <c>tel:</c>, <c>whatsapp:</c>, <c>wa.me</c> or <c>api.whatsapp.com</c> link. Input that starts like one of
 /// those and is not valid is invalid with a reason; only other input may be looked up as a name.
 /// </summary>
-public static class ChatAddress
+internal static class ChatAddress
 {
     private const int MaxDigits = 15;
 

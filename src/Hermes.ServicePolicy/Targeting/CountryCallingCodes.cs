@@ -7,7 +7,7 @@ namespace Hermes.ServicePolicy.Targeting;
 /// The ITU-T E.164 country calling codes in use, loaded once from the embedded copy of
 /// <c>country-calling-codes.txt</c> (libphonenumber metadata). The codes are prefix-free, so the first match wins.
 /// </summary>
-public static class CountryCallingCodes
+internal static class CountryCallingCodes
 {
     private static readonly bool[] Assigned = Load();
 

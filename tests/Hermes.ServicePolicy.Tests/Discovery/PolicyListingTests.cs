@@ -14,7 +14,7 @@ public class PolicyListingTests
     [Test]
     public async Task Lists_each_chats_service_status()
     {
-        using var h = await CreateAsync(o => o.ApprovedChats = [Orange]);
+        await using var h = await CreateAsync(o => o.ApprovedChats = [Orange]);
         var ts = Start.ToUnixTimeSeconds();
         h.Recent.Replace([
             new RecentChat(Movistar, "Movistar", false, ts - 10),
@@ -40,7 +40,7 @@ public class PolicyListingTests
     [Test]
     public async Task Known_service_chats_and_recently_blocked_chats_are_listed_even_when_the_host_forgot_them()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         h.Recent.Replace([new RecentChat(Movistar, "Movistar", false, Start.ToUnixTimeSeconds() - 3600)]);
         await h.Policy.Directory.ListAsync(); // the host shows the name once; the policy remembers it
         await h.StartConversationAsync(Movistar);
@@ -65,7 +65,7 @@ public class PolicyListingTests
     [Test]
     public async Task A_linked_lid_in_the_hosts_list_is_shown_as_its_phone_chat()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         await h.Policy.LinkAliasAsync(Id(Movistar), Id(MovistarLid), "owner");
         h.Recent.Replace([new RecentChat(MovistarLid, "Movistar", false, 100)]);
         var only = (await h.Policy.Directory.ListAsync()).Single();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -8,6 +9,7 @@ using Hermes.ServicePolicy.Audit;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Extensions.Logging;
+using Hermes.ServicePolicy.Extensions.Hosting;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
@@ -16,6 +18,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -76,13 +79,13 @@ public class DependencyInjectionTests
             """);
         var configuration = new ConfigurationBuilder().AddJsonFile(settings).Build();
         await using var provider = Build(configuration);
-        var policy = provider.GetRequiredService<IServiceConversationPolicy>();
+        var policy = await provider.StartServiceConversationPolicyAsync();
         var options = provider.GetRequiredService<IOptions<ServiceConversationOptions>>().Value;
         Assert.That(policy.IsEnabled, Is.True);
         Assert.That((options.DefaultMode, options.MaxNewServiceChatsPerDay, options.AllowMedia), Is.EqualTo((ServiceChatMode.Autonomous, 5, false)));
         Assert.That(options.ApprovedPatterns.Single(), Is.EqualTo("+34 1004*"));
         var decision = await policy.DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "hola", Initiator.Agent));
-        Assert.That(decision.IsSent, Is.True);
+        Assert.That(decision.IsPermitted, Is.True);
         Assert.That(File.Exists(Path.Combine(_directory, "state", FileServiceStateStore.LogFileName)), Is.True, "the default store is the durable file store in state_directory");
         Assert.That(provider.GetRequiredService<IServiceStateStore>(), Is.InstanceOf<FileServiceStateStore>());
     }
@@ -136,7 +139,7 @@ public class DependencyInjectionTests
         var services = new ServiceCollection();
         services.AddServiceConversationPolicy(o => o.PendingDraftTtlMinutes = 0).AddInMemoryServiceConversationState();
         await using var provider = services.BuildServiceProvider();
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IServiceConversationPolicy>());
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => provider.StartServiceConversationPolicyAsync());
         Assert.That(ex!.Message, Does.Contain("pending_draft_ttl_minutes").And.Contain("'0'"));
     }
 
@@ -148,16 +151,18 @@ public class DependencyInjectionTests
         var logs = new FakeLogCollector();
         var audit = new InMemoryAuditSink();
         await using var provider = Build(configuration, s => s.AddInMemoryServiceConversationState().AddSingleton<IAuditSink>(audit), logs);
+        await provider.StartServiceConversationPolicyAsync();
         var policy = provider.GetRequiredService<ServiceConversationPolicy>();
         await policy.RevokeAsync(ChatId.Parse("34610000111@s.whatsapp.net"), "owner");
 
         WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": 7 }");
         await WaitUntilAsync(() => policy.Options.MaxNewServiceChatsPerDay == 7);
+        await policy.FlushAsync();
         Assert.That(policy.GetStatus(ChatId.Parse("34610000111@s.whatsapp.net")).Status, Is.EqualTo(ServiceChatStatus.Revoked), "state is kept");
         Assert.That(audit.Events.Count(e => e.Type == PolicyEventType.PolicyLoaded), Is.EqualTo(2), "one at start, one for the change (repeated watcher events for one save are not applied twice)");
 
         WriteSettings("{ \"enabled\": true, \"max_new_service_chats_per_day\": -1 }");
-        await WaitUntilAsync(() => audit.Events.Any(e => e.Type == PolicyEventType.PolicyRejected));
+        await WaitUntilAsync(async () => await policy.FlushAsync() && audit.Events.Any(e => e.Type == PolicyEventType.PolicyRejected));
         Assert.That(policy.Options.MaxNewServiceChatsPerDay, Is.EqualTo(7));
         await WaitUntilAsync(() => logs.GetSnapshot().Any(r => r.Id.Id == 2003));
         Assert.That(logs.GetSnapshot().First(r => r.Id.Id == 2003).Message, Does.Contain("max_new_service_chats_per_day").And.Contain("-1"));
@@ -169,9 +174,11 @@ public class DependencyInjectionTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("whatsapp:service_conversations:enabled", "true")]).Build();
         var logs = new FakeLogCollector();
         await using var provider = Build(configuration, s => s.AddInMemoryServiceConversationState(), logs);
-        var policy = provider.GetRequiredService<IServiceConversationPolicy>();
+        await provider.StartServiceConversationPolicyAsync();
+        var policy = provider.GetRequiredService<ServiceConversationPolicy>();
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "secreto: mi DNI es 1234", Initiator.Operator));
         await policy.RevokeAsync(ChatId.Parse("34610000111@s.whatsapp.net"), "owner");
+        Assert.That(await policy.FlushAsync(), Is.True, "the sinks are fed after the fact; a flush waits for them");
 
         var records = logs.GetSnapshot().Where(r => r.Category == "Hermes.ServicePolicy.Audit").ToList();
         Assert.That(records.Select(r => (r.Id.Id, r.Id.Name)), Is.EqualTo(new[]
@@ -201,12 +208,18 @@ public class DependencyInjectionTests
         services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath));
         services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath));
         await using var provider = services.BuildServiceProvider();
+        Assert.That(() => provider.GetRequiredService<IServiceConversationGate>(), Throws.InvalidOperationException.With.Message.Contains("opens when the host starts"));
+        var started = await provider.StartServiceConversationPolicyAsync();
 
         Assert.That(services.Count(d => d.ServiceType == typeof(ServiceConversationPolicy)), Is.EqualTo(1));
-        Assert.That(provider.GetRequiredService<IServiceConversationPolicy>(), Is.SameAs(provider.GetRequiredService<ServiceConversationPolicy>()));
+        Assert.That(services.Count(d => d.ServiceType == typeof(ServiceConversationPolicyHost)), Is.EqualTo(1));
+        Assert.That(provider.GetRequiredService<IServiceConversationPolicy>(), Is.SameAs(provider.GetRequiredService<ServiceConversationPolicy>()).And.SameAs(started));
+        Assert.That(provider.GetRequiredService<IServiceConversationGate>(), Is.SameAs(started));
+        Assert.That(provider.GetRequiredService<IServiceConversationOperator>(), Is.SameAs(started));
+        Assert.That(provider.GetRequiredService<IServiceConversationQueries>(), Is.SameAs(started));
         Assert.That(provider.GetRequiredService<IServiceStateStore>(), Is.InstanceOf<InMemoryServiceStateStore>());
         Assert.That((await provider.GetRequiredService<IChatTargetResolver>().ResolveAsync("Movistar")).Chat.ToString(), Is.EqualTo("34610000111@s.whatsapp.net"));
-        Assert.That((await provider.GetRequiredService<ChatDirectory>().ListAsync()).Single().Name, Is.EqualTo("Movistar"));
+        Assert.That((await provider.GetRequiredService<IChatDirectory>().ListAsync()).Single().Name, Is.EqualTo("Movistar"));
         var drafted = await provider.GetRequiredService<IServiceConversationPolicy>().DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "x", Initiator.Operator));
         Assert.That(provider.GetRequiredService<IServiceConversationPolicy>().GetPendingDrafts().Single().CreatedAt, Is.EqualTo(time.GetUtcNow()), "the host's TimeProvider is used");
         Assert.That(drafted.Outcome, Is.EqualTo(OutboundOutcome.Draft));
@@ -222,10 +235,54 @@ public class DependencyInjectionTests
         Assert.That(ChatMasking.Mask(default), Is.EqualTo("-"));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    [Test]
+    public async Task A_locked_state_directory_fails_the_hosts_start_with_its_message_not_the_first_request()
+    {
+        var state = Path.Combine(_directory, "state");
+        using var holder = FileServiceStateStore.Open(state);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("whatsapp:service_conversations:enabled", "true"), new("whatsapp:service_conversations:state_directory", state)]).Build();
+        using var host = Host.CreateDefaultBuilder()
+            .ConfigureServices(services => services.AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)))
+            .Build();
+        var ex = Assert.ThrowsAsync<IOException>(() => host.StartAsync());
+        Assert.That(ex!.Message, Does.Contain(state));
+        await Task.CompletedTask;
+    }
+
+    [Test]
+    public async Task The_generic_host_opens_the_policy_at_start_sweeps_on_its_clock_and_closes_it_at_stop()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("whatsapp:service_conversations:enabled", "true"), new("whatsapp:service_conversations:pending_draft_ttl_minutes", "5")]).Build();
+        using var host = Host.CreateDefaultBuilder()
+            .ConfigureServices(services => services
+                .AddSingleton<TimeProvider>(time)
+                .AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath))
+                .AddInMemoryServiceConversationState()
+                .Configure<ServiceConversationHostOptions>(o => o.SweepInterval = TimeSpan.FromMinutes(1)))
+            .Build();
+        await host.StartAsync();
+        var policy = host.Services.GetRequiredService<IServiceConversationPolicy>();
+        var draft = await policy.DecideOutboundAsync(new OutboundRequest(ChatId.Parse("34610000111@s.whatsapp.net"), "hola", Initiator.Operator));
+        var store = (InMemoryServiceStateStore)host.Services.GetRequiredService<IServiceStateStore>();
+        using var committed = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), ServiceConversationMetrics.MeterName, ServiceConversationMetrics.EventsInstrument);
+
+        // The sweeper's timer runs on the registered clock: moving it past the draft's time to live makes one sweep
+        // expire the draft, and the committed event is the awaitable sign that it ran (no sleeping).
+        time.Advance(TimeSpan.FromMinutes(6));
+        await committed.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        Assert.That(store.Events.Single(e => e.Type == PolicyEventType.FirstContactExpired).DraftId, Is.EqualTo(draft.Draft.Value));
+        await host.StopAsync();
+        Assert.That(() => host.Services.GetRequiredService<ServiceConversationPolicyHost>().Policy, Throws.InvalidOperationException);
+    }
+
+    // The file watcher is the operating system's: polling with a deadline is the only way to wait for it.
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!condition())
+        while (!await condition())
         {
             await Task.Delay(50, timeout.Token);
         }

@@ -166,12 +166,13 @@ public class NationalNumberTests
         var section = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["enabled"] = "true", ["default_region"] = "NL" }).Build();
         await using (var withPackage = new ServiceCollection().AddServiceConversationPolicy(section).AddInMemoryServiceConversationState().AddServiceConversationPhoneNumbers().BuildServiceProvider())
         {
+            await withPackage.StartServiceConversationPolicyAsync();
             var resolver = withPackage.GetRequiredService<IChatTargetResolver>();
             Assert.That((await resolver.ResolveAsync("0612 345 678")).Chat.ToString(), Is.EqualTo("31612345678@s.whatsapp.net"));
         }
 
         await using var without = new ServiceCollection().AddServiceConversationPolicy(section).AddInMemoryServiceConversationState().BuildServiceProvider();
-        var ex = Assert.Throws<OptionsValidationException>(() => without.GetRequiredService<ServiceConversationPolicy>());
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => without.StartServiceConversationPolicyAsync());
         Assert.That(ex!.Message, Does.Contain("default_region").And.Contain("Hermes.ServicePolicy.PhoneNumbers"));
     }
 }

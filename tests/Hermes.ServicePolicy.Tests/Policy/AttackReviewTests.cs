@@ -23,13 +23,13 @@ public class AttackReviewTests
     [TestCase(false)]
     public async Task Linking_keeps_the_hourly_count_of_sends_made_under_the_lid(bool linkFromTransport)
     {
-        using var h = await CreateAsync(o => { o.MaxAutoSendsPerChatPerHour = 3; o.MaxConsecutiveAgentSendsWithoutReply = 100; });
+        await using var h = await CreateAsync(o => { o.MaxAutoSendsPerChatPerHour = 3; o.MaxConsecutiveAgentSendsWithoutReply = 100; });
         await h.MakeAutonomousAsync(MovistarLid);
-        Assert.That((await h.SendAsync(MovistarLid, "1", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
-        Assert.That((await h.SendAsync(MovistarLid, "2", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(MovistarLid, "1", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
+        Assert.That((await h.SendAsync(MovistarLid, "2", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
         await LinkAsync(h, linkFromTransport);
 
-        Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
         var fourth = await h.SendAsync(Movistar, "4", Initiator.Agent);
         Assert.That(fourth.Reason, Is.EqualTo(ReasonCode.HourlySendLimit), "the LID's two sends count for the linked chat");
         Assert.That((await h.SendAsync(MovistarLid, "4", Initiator.Agent)).Reason, Is.EqualTo(ReasonCode.HourlySendLimit), "and under either identity");
@@ -39,21 +39,21 @@ public class AttackReviewTests
     public async Task Linking_keeps_the_consecutive_count_and_a_reply_under_either_identity_resets_it()
     {
         // The operator's link: a link from the transport comes with a reply, which resets the count anyway.
-        using var h = await CreateAsync(o => o.MaxConsecutiveAgentSendsWithoutReply = 2);
+        await using var h = await CreateAsync(o => o.MaxConsecutiveAgentSendsWithoutReply = 2);
         await h.MakeAutonomousAsync(MovistarLid);
         await h.SendAsync(MovistarLid, "1", Initiator.Agent);
         await LinkAsync(h, fromTransport: false);
-        Assert.That((await h.SendAsync(Movistar, "2", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Movistar, "2", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
         Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Reason, Is.EqualTo(ReasonCode.ConsecutiveSendsWithoutReply));
 
         await h.InboundAsync(MovistarLid, "una respuesta");
-        Assert.That((await h.SendAsync(Movistar, "4", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Movistar, "4", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
     }
 
     [Test]
     public async Task Merging_two_chats_that_both_sent_counts_the_sends_of_both()
     {
-        using var h = await CreateAsync(o => o.MaxAutoSendsPerChatPerHour = 3);
+        await using var h = await CreateAsync(o => o.MaxAutoSendsPerChatPerHour = 3);
         await h.MakeAutonomousAsync(MovistarLid);
         await h.MakeAutonomousAsync(Movistar);
         await h.SendAsync(MovistarLid, "1", Initiator.Agent);
@@ -62,7 +62,7 @@ public class AttackReviewTests
         await h.InboundAsync(MovistarLid);
         Assert.That((await h.Policy.LinkAliasAsync(Id(Movistar), Id(MovistarLid), "owner")).Ok, Is.True);
 
-        Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
         Assert.That((await h.SendAsync(Movistar, "4", Initiator.Agent)).Reason, Is.EqualTo(ReasonCode.HourlySendLimit));
     }
 
@@ -70,7 +70,7 @@ public class AttackReviewTests
     [TestCase(false)]
     public async Task Limits_of_a_linked_chat_survive_a_restart(bool checkpointAfterTheLink)
     {
-        using var h = await CreateAsync(o => o.MaxAutoSendsPerChatPerHour = 3);
+        await using var h = await CreateAsync(o => o.MaxAutoSendsPerChatPerHour = 3);
         await h.MakeAutonomousAsync(MovistarLid);
         await h.SendAsync(MovistarLid, "1", Initiator.Agent);
         await h.SendAsync(MovistarLid, "2", Initiator.Agent);
@@ -83,7 +83,7 @@ public class AttackReviewTests
         }
 
         await h.RestartAsync();
-        Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Movistar, "3", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
         Assert.That((await h.SendAsync(Movistar, "4", Initiator.Agent)).Reason, Is.EqualTo(ReasonCode.HourlySendLimit));
     }
 
@@ -109,14 +109,14 @@ public class AttackReviewTests
     public async Task A_clock_at_the_end_of_time_clamps_the_draft_expiry_and_never_throws()
     {
         // Started there: moving a fake clock that far would fire the one-second checkpoint timer for every second between.
-        using var h = await CreateAsync(start: DateTimeOffset.MaxValue.AddMinutes(-1));
+        await using var h = await CreateAsync(start: DateTimeOffset.MaxValue.AddMinutes(-1));
         var draft = await h.SendAsync(Movistar, "hola");
         Assert.That(draft.Outcome, Is.EqualTo(OutboundOutcome.Draft));
         Assert.That(h.Policy.GetPendingDrafts().Single().ExpiresAt, Is.EqualTo(DateTimeOffset.MaxValue));
-        Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
 
         await h.MakeAutonomousAsync(Vodafone);
-        Assert.That((await h.SendAsync(Vodafone, "x", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Vodafone, "x", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
         Assert.That((await h.InboundAsync(Orange)).Reason, Is.EqualTo(ReasonCode.UnknownChat));
     }
 
@@ -131,7 +131,7 @@ public class AttackReviewTests
     [TestCaseSource(nameof(InvalidActors))]
     public async Task Invalid_actors_change_nothing_and_are_not_audited(string actor)
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar, "hola");
         await h.MakeAutonomousAsync(Vodafone);
         h.DrainAudit();
@@ -139,7 +139,7 @@ public class AttackReviewTests
 
         Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
         Assert.That((await h.Policy.RejectDraftAsync(draft.Draft, actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
-        Assert.That((await h.Policy.ApproveChatAsync(Id(Orange), null, actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
+        Assert.That((await h.Policy.ApproveChatAsync(Id(Orange), actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
         Assert.That((await h.Policy.SetModeAsync(Id(Vodafone), ServiceChatMode.DraftOnly, actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
         Assert.That((await h.Policy.PauseAsync(Id(Vodafone), actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
         Assert.That((await h.Policy.ResumeAsync(Id(Vodafone), actor)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
@@ -155,15 +155,15 @@ public class AttackReviewTests
     [Test]
     public async Task A_null_actor_is_invalid_too()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         Assert.That((await h.Policy.PauseAsync(Id(Movistar), null!)).Reason, Is.EqualTo(ReasonCode.InvalidActor));
     }
 
     [Test]
     public async Task A_named_actor_is_recorded_trimmed()
     {
-        using var h = await CreateAsync();
-        Assert.That((await h.Policy.ApproveChatAsync(Id(Movistar), null, "  Ana López  ")).Ok, Is.True);
+        await using var h = await CreateAsync();
+        Assert.That((await h.Policy.ApproveChatAsync(Id(Movistar), "  Ana López  ")).Ok, Is.True);
         Assert.That(h.DrainAudit().Single().Actor, Is.EqualTo("Ana López"));
         Assert.That((await h.Policy.PauseAsync(Id(Movistar), "agente")).Ok, Is.True, "only the exact reserved words are refused");
     }
@@ -175,7 +175,7 @@ public class AttackReviewTests
     [TestCase("revoke-approve")]
     public async Task After_an_operator_action_on_a_configured_chat_a_reply_still_resets_the_consecutive_count(string action)
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.ApprovedChats = [Movistar];
             o.DefaultMode = ServiceChatMode.Autonomous;
@@ -196,13 +196,13 @@ public class AttackReviewTests
                 break;
             default:
                 await h.Policy.RevokeAsync(Id(Movistar), "owner");
-                await h.Policy.ApproveChatAsync(Id(Movistar), ServiceChatMode.Autonomous, "owner");
+                await h.Policy.ApproveChatAsync(Id(Movistar), "owner", ServiceChatMode.Autonomous);
                 break;
         }
 
         Assert.That((await h.SendAsync(Movistar, "4", Initiator.Agent)).Reason, Is.EqualTo(ReasonCode.ConsecutiveSendsWithoutReply), "an operator action is no reply");
         Assert.That((await h.InboundAsync(Movistar, "respuesta")).Outcome, Is.EqualTo(InboundOutcome.Delivered));
-        Assert.That((await h.SendAsync(Movistar, "5", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Movistar, "5", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
     }
 
     // ---- 15. At most 600 inbound_blocked events an hour --------------------------------------------------------------
@@ -210,7 +210,7 @@ public class AttackReviewTests
     [Test]
     public async Task Strangers_cannot_write_more_than_600_blocked_events_an_hour_and_the_rest_is_rolled_up()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         for (var i = 0; i < 700; i++)
         {
             Assert.That((await h.InboundAsync(Stranger(i))).Reason, Is.EqualTo(ReasonCode.UnknownChat));
@@ -232,7 +232,7 @@ public class AttackReviewTests
     [Test]
     public async Task The_roll_up_survives_a_restart_and_is_written_by_the_sweep()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         for (var i = 0; i < MaxPerHour + 5; i++)
         {
             await h.InboundAsync(Stranger(i));
@@ -251,14 +251,14 @@ public class AttackReviewTests
 
         Assert.That(h.DrainAudit().Count(e => e.Type == PolicyEventType.InboundBlocked), Is.Zero);
         h.Time.Advance(TimeSpan.FromHours(1));
-        await h.Policy.SweepExpiredDraftsAsync();
+        await h.Policy.SweepAsync();
         Assert.That(h.DrainAudit().Select(e => (e.Chat.IsEmpty, e.Count)), Is.EqualTo(new[] { (true, 3) }));
     }
 
     [Test]
     public async Task A_crash_keeps_the_capped_counts_that_were_checkpointed()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         for (var i = 0; i < MaxPerHour + 7; i++)
         {
             await h.InboundAsync(Stranger(i));
@@ -271,7 +271,7 @@ public class AttackReviewTests
         await using var restarted = await new ServiceConversationPolicyBuilder().WithOptions(h.Policy.Options).WithStateStore(h.Store).WithTimeProvider(h.Time).BuildAsync();
         Assert.That(h.Store.Events.Count, Is.EqualTo(events + 1), "only the restart's policy_loaded");
         h.Time.Advance(TimeSpan.FromHours(1));
-        await restarted.SweepExpiredDraftsAsync();
+        await restarted.SweepAsync();
         Assert.That(h.Store.Events[^1].Count, Is.EqualTo(7));
         Assert.That(h.Store.Events[^1].Chat.IsEmpty, Is.True);
     }
@@ -285,7 +285,7 @@ public class AttackReviewTests
     [Test]
     public async Task An_agent_first_contact_to_a_recently_blocked_chat_is_always_a_draft()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.RequireExplicitApprovalForFirstContact = false;
             o.AllowAgentInitiatedServiceChats = true;
@@ -294,11 +294,11 @@ public class AttackReviewTests
 
         var reply = await h.SendAsync(Movistar, "Sí, cuénteme", Initiator.Agent);
         Assert.That(reply.Outcome, Is.EqualTo(OutboundOutcome.Draft), "an agent must never answer a stranger on its own");
-        Assert.That((await h.SendAsync(Vodafone, "hola", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent), "a chat that never wrote: direct, as configured");
-        Assert.That((await h.SendAsync(Orange, "hola", Initiator.Operator)).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await h.SendAsync(Vodafone, "hola", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted), "a chat that never wrote: direct, as configured");
+        Assert.That((await h.SendAsync(Orange, "hola", Initiator.Operator)).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
 
         h.Time.Advance(TimeSpan.FromDays(7));
         await h.Policy.RejectDraftAsync(reply.Draft, "owner");
-        Assert.That((await h.SendAsync(Movistar, "hola otra vez", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Sent), "7 days after the block the mark is gone");
+        Assert.That((await h.SendAsync(Movistar, "hola otra vez", Initiator.Agent)).Outcome, Is.EqualTo(OutboundOutcome.Permitted), "7 days after the block the mark is gone");
     }
 }

@@ -34,7 +34,7 @@ public class ConcurrencyTests
     [Test]
     public async Task Concurrent_approvals_never_exceed_the_daily_limit()
     {
-        using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 3);
+        await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 3);
         var drafts = new DraftId[Threads * 3];
         for (var i = 0; i < drafts.Length; i++)
         {
@@ -46,7 +46,7 @@ public class ConcurrencyTests
             var sent = 0;
             for (var k = 0; k < 3; k++)
             {
-                if ((await h.Policy.ApproveDraftAsync(drafts[(t * 3) + k], $"op{t}")).IsSent)
+                if ((await h.Policy.ApproveDraftAsync(drafts[(t * 3) + k], $"op{t}")).IsPermitted)
                 {
                     sent++;
                 }
@@ -56,23 +56,23 @@ public class ConcurrencyTests
         });
 
         Assert.That(results.Sum(), Is.EqualTo(3));
-        Assert.That(h.Store.Events.Count(e => e.Type == PolicyEventType.FirstContactSent), Is.EqualTo(3));
+        Assert.That(h.Store.Events.Count(e => e.Type == PolicyEventType.FirstContactApproved && e.Count == 1), Is.EqualTo(3), "three permits took a daily slot");
     }
 
     [Test]
     public async Task Concurrent_approvals_of_one_draft_send_it_once()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar);
         var results = await OnThreadsAsync(Threads, async t => await h.Policy.ApproveDraftAsync(draft.Draft, $"op{t}"));
-        Assert.That(results.Count(r => r.IsSent), Is.EqualTo(1));
-        Assert.That(results.Where(r => !r.IsSent).Select(r => r.Reason).Distinct(), Is.EqualTo(new[] { ReasonCode.DraftAlreadyDecided }));
+        Assert.That(results.Count(r => r.IsPermitted), Is.EqualTo(1));
+        Assert.That(results.Where(r => !r.IsPermitted).Select(r => r.Reason).Distinct(), Is.EqualTo(new[] { ReasonCode.DraftAlreadyDecided }));
     }
 
     [Test]
     public async Task Concurrent_autonomous_sends_never_exceed_the_hourly_limit()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.MaxAutoSendsPerChatPerHour = 10;
             o.MaxConsecutiveAgentSendsWithoutReply = 1000;
@@ -85,7 +85,7 @@ public class ConcurrencyTests
             var sent = 0;
             for (var k = 0; k < 5; k++)
             {
-                if ((await h.SendAsync(Movistar, initiator: Initiator.Agent)).IsSent)
+                if ((await h.SendAsync(Movistar, initiator: Initiator.Agent)).IsPermitted)
                 {
                     sent++;
                 }
@@ -99,26 +99,26 @@ public class ConcurrencyTests
     [Test]
     public async Task Concurrent_autonomous_sends_never_exceed_the_consecutive_limit()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.MaxAutoSendsPerChatPerHour = 10000;
             o.MaxConsecutiveAgentSendsWithoutReply = 3;
         });
         await h.MakeAutonomousAsync(Movistar);
-        var results = await OnThreadsAsync(Threads, async _ => (await h.SendAsync(Movistar)).IsSent ? 1 : 0);
+        var results = await OnThreadsAsync(Threads, async _ => (await h.SendAsync(Movistar)).IsPermitted ? 1 : 0);
         Assert.That(results.Sum(), Is.EqualTo(3));
     }
 
     [Test]
     public async Task Concurrent_operator_actions_and_decisions_lose_no_update()
     {
-        using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 1000);
+        await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 1000);
         var chats = Enumerable.Range(0, Threads).Select(i => ChatId.FromPhoneNumber(34611000000UL + (ulong)i)).ToArray();
         var blocked = new ConcurrentBag<ReasonCode>();
         await OnThreadsAsync(Threads, async t =>
         {
             var chat = chats[t];
-            await h.Policy.ApproveChatAsync(chat, ServiceChatMode.Autonomous, "owner");
+            await h.Policy.ApproveChatAsync(chat, "owner", ServiceChatMode.Autonomous);
             await h.Policy.PauseAsync(chat, "owner");
             await h.Policy.ResumeAsync(chat, "owner");
             if (t % 2 == 0)
@@ -149,7 +149,7 @@ public class ConcurrencyTests
     [Test]
     public async Task Reads_during_reloads_see_one_whole_configuration()
     {
-        using var h = await CreateAsync(o => o.ApprovedChats = [Movistar]);
+        await using var h = await CreateAsync(o => o.ApprovedChats = [Movistar]);
         var on = new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = true, ApprovedChats = [Movistar] };
         var off = new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = true, ApprovedChats = [Vodafone] };
         using var stop = new CancellationTokenSource();

@@ -14,16 +14,16 @@ public class DraftTests
     [Test]
     public async Task Approval_sends_exactly_the_drafted_text_once()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar, "Hola, quiero revisar mi última factura.", session: "s-42");
-        var sent = await h.Policy.ApproveDraftAsync(draft.Draft, "owner");
-        Assert.That(sent.IsSent, Is.True);
+        var sent = await h.ApproveAsync(draft.Draft);
+        Assert.That(sent.IsPermitted, Is.True);
         Assert.That(sent.Text, Is.EqualTo("Hola, quiero revisar mi última factura."));
         Assert.That(sent.SessionId, Is.EqualTo("s-42"));
         Assert.That(sent.IsFirstContact, Is.True);
 
         var again = await h.Policy.ApproveDraftAsync(draft.Draft, "owner");
-        Assert.That(again.IsSent, Is.False);
+        Assert.That(again.IsPermitted, Is.False);
         Assert.That(again.Reason, Is.EqualTo(ReasonCode.DraftAlreadyDecided));
         Assert.That(h.AuditTypes(), Is.EqualTo(new[] { "first_contact_drafted", "first_contact_approved", "first_contact_sent" }));
     }
@@ -31,7 +31,7 @@ public class DraftTests
     [Test]
     public async Task Draft_ids_are_unguessable_and_unknown_ids_are_refused_without_audit()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var ids = Enumerable.Range(0, 50).Select(_ => DraftId.New().Value).ToHashSet();
         Assert.That(ids, Has.Count.EqualTo(50));
         Assert.That(ids.All(id => id!.Length == 24), Is.True);
@@ -46,7 +46,7 @@ public class DraftTests
     [Test]
     public async Task Rejection_decides_the_draft()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar);
         Assert.That((await h.Policy.RejectDraftAsync(draft.Draft, "owner")).Ok, Is.True);
         Assert.That((await h.Policy.RejectDraftAsync(draft.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftAlreadyDecided));
@@ -58,7 +58,7 @@ public class DraftTests
     [Test]
     public async Task Follow_up_drafts_have_their_own_lifecycle_events()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         await h.StartConversationAsync(Movistar);
         var a = await h.SendAsync(Movistar, "a");
         var b = await h.SendAsync(Movistar, "b");
@@ -73,7 +73,7 @@ public class DraftTests
     [Test]
     public async Task An_expired_draft_is_audited_once_whether_touched_or_swept()
     {
-        using var h = await CreateAsync(o => o.PendingDraftTtlMinutes = 10);
+        await using var h = await CreateAsync(o => o.PendingDraftTtlMinutes = 10);
         var touched = await h.SendAsync(Movistar);
         var swept = await h.SendAsync(Vodafone);
         h.DrainAudit();
@@ -82,8 +82,8 @@ public class DraftTests
         Assert.That((await h.Policy.ApproveDraftAsync(touched.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftExpired));
         Assert.That((await h.Policy.ApproveDraftAsync(touched.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftExpired));
         Assert.That((await h.Policy.RejectDraftAsync(touched.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftExpired));
-        Assert.That(await h.Policy.SweepExpiredDraftsAsync(), Is.EqualTo(1));
-        Assert.That(await h.Policy.SweepExpiredDraftsAsync(), Is.EqualTo(0));
+        Assert.That((await h.Policy.SweepAsync()).DraftsExpired, Is.EqualTo(1));
+        Assert.That((await h.Policy.SweepAsync()).DraftsExpired, Is.EqualTo(0));
         Assert.That((await h.Policy.ApproveDraftAsync(swept.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftExpired));
 
         var events = h.DrainAudit();
@@ -95,17 +95,17 @@ public class DraftTests
     [Test]
     public async Task A_draft_is_pending_until_just_before_its_ttl()
     {
-        using var h = await CreateAsync(o => o.PendingDraftTtlMinutes = 10);
+        await using var h = await CreateAsync(o => o.PendingDraftTtlMinutes = 10);
         var draft = await h.SendAsync(Movistar);
         h.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromTicks(1));
         Assert.That(h.Status(Movistar), Is.EqualTo(ServiceChatStatus.Pending));
-        Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).IsSent, Is.True);
+        Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).IsPermitted, Is.True);
     }
 
     [Test]
     public async Task An_approval_denied_by_a_limit_leaves_the_draft_pending()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.MaxNewServiceChatsPerDay = 1;
             o.PendingDraftTtlMinutes = 10080;
@@ -120,26 +120,26 @@ public class DraftTests
         Assert.That(h.Status(Vodafone), Is.EqualTo(ServiceChatStatus.Pending));
 
         h.Time.Advance(TimeSpan.FromHours(23));
-        Assert.That((await h.Policy.ApproveDraftAsync(second.Draft, "owner")).IsSent, Is.True);
+        Assert.That((await h.Policy.ApproveDraftAsync(second.Draft, "owner")).IsPermitted, Is.True);
     }
 
     [Test]
     public async Task An_approval_while_the_feature_is_off_changes_nothing()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar);
         await h.Policy.ApplyConfigurationAsync(new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = false });
         h.DrainAudit();
         Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.FeatureDisabled));
         Assert.That(h.AuditTypes(), Is.Empty, "feature_disabled is never audited");
         await h.Policy.ApplyConfigurationAsync(new ServicePolicy.Configuration.ServiceConversationOptions { Enabled = true });
-        Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).IsSent, Is.True);
+        Assert.That((await h.Policy.ApproveDraftAsync(draft.Draft, "owner")).IsPermitted, Is.True);
     }
 
     [Test]
     public async Task Pending_drafts_are_listed_oldest_first_with_their_text()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         await h.SendAsync(Movistar, "one", session: "s1");
         h.Time.Advance(TimeSpan.FromSeconds(1));
         await h.SendAsync(Vodafone, "two");

@@ -45,12 +45,12 @@ public class FailClosedTests
     public async Task A_store_that_cannot_append_denies_and_changes_nothing()
     {
         var (policy, store, failures) = await WithStoreAsync();
-        using var _ = policy;
+        await using var _ = policy;
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "hola", Initiator.Operator));
         BreakStore(store);
 
         var approval = await policy.ApproveDraftAsync(draft.Draft, "owner");
-        Assert.That(approval.IsSent, Is.False);
+        Assert.That(approval.IsPermitted, Is.False);
         Assert.That(approval.Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
         Assert.That(approval.Error, Is.InstanceOf<IOException>());
         Assert.That(policy.GetStatus(Id(Movistar)).Status, Is.EqualTo(ServiceChatStatus.Pending), "the draft is still pending: nothing took effect");
@@ -68,12 +68,12 @@ public class FailClosedTests
     public async Task A_failed_daily_slot_is_given_back()
     {
         var (policy, store, _) = await WithStoreAsync(o => o.MaxNewServiceChatsPerDay = 1);
-        using var _ = policy;
+        await using var _ = policy;
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "hola", Initiator.Operator));
         BreakStore(store);
         await policy.ApproveDraftAsync(draft.Draft, "owner");
         store.AppendAsync(Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(ValueTask.CompletedTask);
-        Assert.That((await policy.ApproveDraftAsync(draft.Draft, "owner")).IsSent, Is.True);
+        Assert.That((await policy.ApproveDraftAsync(draft.Draft, "owner")).IsPermitted, Is.True);
     }
 
     [Test]
@@ -83,13 +83,13 @@ public class FailClosedTests
         var now = Start;
         clock.GetUtcNow().Returns(_ => now);
         var failures = new List<PolicyFailure>();
-        using var policy = await new ServiceConversationPolicyBuilder()
+        await using var policy = await new ServiceConversationPolicyBuilder()
             .WithOptions(new ServiceConversationOptions { Enabled = true, ApprovedChats = [Movistar], DefaultMode = ServiceChatMode.Autonomous })
             .UseInMemoryState()
             .WithTimeProvider(clock)
             .OnFailure(failures.Add)
             .BuildAsync();
-        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "x", Initiator.Agent))).IsSent, Is.True);
+        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "x", Initiator.Agent))).IsPermitted, Is.True);
 
         clock.GetUtcNow().Throws(new InvalidOperationException("clock gone"));
         var denied = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "x", Initiator.Agent));
@@ -101,7 +101,7 @@ public class FailClosedTests
     }
 
     [Test]
-    public async Task A_failing_audit_sink_closes_the_policy_until_it_has_caught_up_in_order()
+    public async Task A_failing_audit_sink_never_holds_a_decision_and_catches_up_in_order_without_gaps()
     {
         var sink = Substitute.For<IAuditSink>();
         var delivered = new List<PolicyEvent>();
@@ -118,27 +118,32 @@ public class FailClosedTests
         });
         var store = new InMemoryServiceStateStore();
         var failures = new List<PolicyFailure>();
-        using var policy = await new ServiceConversationPolicyBuilder()
+        await using var policy = await new ServiceConversationPolicyBuilder()
             .WithOptions(new ServiceConversationOptions { Enabled = true, ApprovedChats = [Movistar], DefaultMode = ServiceChatMode.Autonomous })
             .WithStateStore(store)
             .WithTimeProvider(new FakeTimeProvider(Start))
             .AddAuditSink(sink)
             .OnFailure(failures.Add)
             .BuildAsync();
+        Assert.That(await policy.FlushAsync(), Is.True);
 
         broken = true;
-        var revoke = await policy.RevokeAsync(Id(Vodafone), "owner");
-        Assert.That(revoke.Ok, Is.True, "the change is durable in the log, so it took effect");
-        Assert.That(failures.Single().Operation, Is.EqualTo("audit_sink"));
+        Assert.That((await policy.RevokeAsync(Id(Vodafone), "owner")).Ok, Is.True, "the log is the audit record: the change is durable, so it took effect");
+        Assert.That(await policy.FlushAsync(), Is.False, "the sink is behind");
+        Assert.That(failures.Select(f => f.Operation), Has.Member("audit_sink"));
+        Assert.That(policy.AuditBacklog, Is.EqualTo(1));
 
-        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "x", Initiator.Agent))).Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
-        Assert.That((await policy.DecideInboundAsync(new InboundMessage(Id(Movistar), "x"))).Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
-        Assert.That((await policy.ApproveChatAsync(Id(Orange), null, "owner")).Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
+        // Decisions go on while the sink is down: it is fed after the fact, never inside a decision.
+        var permit = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "x", Initiator.Agent));
+        Assert.That(permit.IsPermitted, Is.True);
+        Assert.That((await policy.ConfirmSendAsync(permit.Send, SendReport.Delivered())).Ok, Is.True);
+        Assert.That((await policy.DecideInboundAsync(new InboundMessage(Id(Movistar), "x"))).IsDelivered, Is.True);
+        Assert.That((await policy.ApproveChatAsync(Id(Orange), "owner")).Ok, Is.True);
 
         broken = false;
-        Assert.That((await policy.DecideInboundAsync(new InboundMessage(Id(Movistar), "x"))).IsDelivered, Is.True);
+        Assert.That(await policy.FlushAsync(), Is.True);
+        Assert.That(policy.AuditBacklog, Is.Zero);
         Assert.That(delivered.Select(e => e.Sequence), Is.EqualTo(store.Events.Where(e => e.IsAudited).Select(e => e.Sequence)), "every audited event, once, in log order");
-        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "x", Initiator.Agent))).IsSent, Is.True);
     }
 
     [Test]
@@ -146,11 +151,11 @@ public class FailClosedTests
     {
         var clock = Substitute.For<TimeProvider>();
         clock.GetUtcNow().Throws(new InvalidOperationException("clock gone"));
-        using var policy = await new ServiceConversationPolicyBuilder()
+        await using var policy = await new ServiceConversationPolicyBuilder()
             .UseInMemoryState()
             .WithTimeProvider(clock)
             .OnFailure(_ => throw new InvalidOperationException("handler bug"))
             .BuildAsync();
-        Assert.That((await policy.ApproveChatAsync(Id(Movistar), null, "owner")).Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
+        Assert.That((await policy.ApproveChatAsync(Id(Movistar), "owner")).Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
     }
 }

@@ -16,7 +16,7 @@ public class HotPathTests
     [Test]
     public async Task An_approved_chats_inbound_decision_allocates_nothing_and_completes_synchronously()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.ApprovedChats = [Movistar];
             o.ApprovedPatterns = ["+34 699 00*"];
@@ -41,7 +41,7 @@ public class HotPathTests
     [Test]
     public async Task An_autonomous_send_within_limits_allocates_nothing_and_completes_synchronously()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.MaxAutoSendsPerChatPerHour = 10000;
             o.MaxConsecutiveAgentSendsWithoutReply = 1000;
@@ -78,6 +78,6 @@ public class HotPathTests
     private static bool Send(ServiceConversationPolicy policy, OutboundRequest request)
     {
         var pending = policy.DecideOutboundAsync(request);
-        return pending.IsCompletedSuccessfully && pending.Result.IsSent;
+        return pending.IsCompletedSuccessfully && pending.Result.IsPermitted;
     }
 }

@@ -16,7 +16,7 @@ public class LifecycleTests
     [Test]
     public async Task A_valid_reload_swaps_in_and_keeps_state()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         await h.StartConversationAsync(Movistar, "s1");
         var result = await h.Policy.ApplyConfigurationAsync(new ServiceConversationOptions { Enabled = true, MaxNewServiceChatsPerDay = 5 });
         Assert.That(result.Accepted, Is.True);
@@ -30,7 +30,7 @@ public class LifecycleTests
     [Test]
     public async Task An_invalid_reload_is_refused_audited_and_the_previous_configuration_stays()
     {
-        using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 7);
+        await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 7);
         var result = await h.Policy.ApplyConfigurationAsync(new ServiceConversationOptions { Enabled = true, ApprovedPatterns = ["*"], MaxNewServiceChatsPerDay = 5000 });
         Assert.That(result.Accepted, Is.False);
         Assert.That(result.Errors.Select(e => e.Key), Is.EquivalentTo(new[] { "approved_patterns:0", "max_new_service_chats_per_day" }));
@@ -43,7 +43,7 @@ public class LifecycleTests
     [Test]
     public async Task Unreadable_key_values_are_refused_the_same_way()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var result = await h.Policy.ApplyConfigurationAsync([new("allow_medias", "true")]);
         Assert.That(result.Accepted, Is.False);
         Assert.That(result.Describe(), Does.Contain("allow_medias"));
@@ -54,7 +54,7 @@ public class LifecycleTests
     public async Task The_built_in_defaults_write_no_policy_loaded()
     {
         var store = new InMemoryServiceStateStore();
-        using var policy = await new ServiceConversationPolicyBuilder().WithStateStore(store).BuildAsync();
+        await using var policy = await new ServiceConversationPolicyBuilder().WithStateStore(store).BuildAsync();
         Assert.That(policy.IsEnabled, Is.False);
         Assert.That(store.Events, Is.Empty);
     }
@@ -95,7 +95,7 @@ public class LifecycleTests
     [Test]
     public async Task A_restart_restores_everything_from_the_log()
     {
-        using var h = await CreateAsync(o =>
+        await using var h = await CreateAsync(o =>
         {
             o.MaxNewServiceChatsPerDay = 2;
             o.PendingDraftTtlMinutes = 600;
@@ -104,7 +104,7 @@ public class LifecycleTests
         await h.Policy.LinkAliasAsync(Id(Movistar), Id(MovistarLid), "owner");
         await h.StartConversationAsync(Vodafone);
         await h.Policy.RevokeAsync(Id(Vodafone), "owner");
-        await h.Policy.ApproveChatAsync(Id(Orange), ServiceChatMode.Autonomous, "owner");
+        await h.Policy.ApproveChatAsync(Id(Orange), "owner", ServiceChatMode.Autonomous);
         await h.Policy.PauseAsync(Id(Orange), "owner");
         var pending = await h.SendAsync(Movistar, "pendiente");
         await h.InboundAsync("34600999888@s.whatsapp.net");
@@ -131,10 +131,10 @@ public class LifecycleTests
     [Test]
     public async Task Audit_events_carry_time_chat_actor_reason_and_ids()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.SendAsync(Movistar, "hola", session: "s1");
         h.Time.Advance(TimeSpan.FromMinutes(3));
-        await h.Policy.ApproveDraftAsync(draft.Draft, "alice");
+        await h.ApproveAsync(draft.Draft, "alice");
         await h.Policy.PauseAsync(Id(Movistar), "bob");
         var outbound = await h.SendAsync(Movistar, "x", initiator: Initiator.Agent);
         var events = h.DrainAudit();
@@ -145,7 +145,8 @@ public class LifecycleTests
         Assert.That(drafted.Timestamp, Is.EqualTo(Start));
         Assert.That(events[1].Actor, Is.EqualTo("alice"));
         Assert.That(events[1].Timestamp, Is.EqualTo(Start.AddMinutes(3)));
-        Assert.That(events[2].ToMode, Is.EqualTo(ServiceChatMode.DraftFirst));
+        Assert.That(events[1].ToMode, Is.EqualTo(ServiceChatMode.DraftFirst));
+        Assert.That((events[2].Type, events[2].Actor, events[2].Text, events[2].Send), Is.EqualTo((PolicyEventType.FirstContactSent, "system", "hola", events[1].Send)), "the confirmation, with the exact text");
         Assert.That(events[3].Actor, Is.EqualTo("bob"));
         Assert.That((events[4].Type, events[4].Reason, events[4].Actor), Is.EqualTo((PolicyEventType.OutboundDenied, ReasonCode.Paused, "agent")));
         Assert.That(events.Select(e => e.Sequence), Is.Ordered.Ascending);
@@ -155,14 +156,15 @@ public class LifecycleTests
     [Test]
     public async Task Sinks_see_exactly_the_audited_events_of_the_log_in_order()
     {
-        using var h = await CreateAsync(o => o.ApprovedChats = [Movistar]);
+        await using var h = await CreateAsync(o => o.ApprovedChats = [Movistar]);
         await h.StartConversationAsync(Vodafone, "s");
-        await h.Policy.ApproveChatAsync(Id(Orange), ServiceChatMode.Autonomous, "owner");
+        await h.Policy.ApproveChatAsync(Id(Orange), "owner", ServiceChatMode.Autonomous);
         await h.SendAsync(Orange, "x", session: "bound-later");
         await h.InboundAsync(Movistar, "/cmd");
         await h.Policy.RevokeAsync(Id(Movistar), "owner");
-        var audited = h.Store.Events.Where(e => e.IsAudited && e.Type != PolicyEventType.PolicyLoaded).Select(e => e.Sequence); // the harness drained the start-up policy_loaded
+        Assert.That(await h.Policy.FlushAsync(), Is.True);
+        var audited = h.Store.Events.Where(e => e.IsAudited).Select(e => e.Sequence);
         Assert.That(h.Audit.Events.Select(e => e.Sequence), Is.EqualTo(audited));
-        Assert.That(h.Store.Events.Where(e => !e.IsAudited).Select(e => e.Type), Is.EqualTo(new[] { PolicyEventType.SessionBound }));
+        Assert.That(h.Store.Events.Where(e => !e.IsAudited).Select(e => e.Type), Is.EqualTo(new[] { PolicyEventType.SendPermitted }), "a send that binds a session is made durable before its permit is handed out");
     }
 }

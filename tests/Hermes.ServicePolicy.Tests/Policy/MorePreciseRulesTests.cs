@@ -14,7 +14,7 @@ public class MorePreciseRulesTests
     [Test]
     public async Task The_actor_of_a_send_is_the_operator_id_the_request_carries()
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var draft = await h.Policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "hola", Initiator.Operator, RequestedBy: " Ana "));
         Assert.That(draft.Outcome, Is.EqualTo(OutboundOutcome.Draft));
         Assert.That(h.DrainAudit().Single().Actor, Is.EqualTo("Ana"));
@@ -28,7 +28,7 @@ public class MorePreciseRulesTests
     [TestCase(" ")]
     public async Task A_send_that_names_a_reserved_or_empty_operator_is_invalid_actor(string requestedBy)
     {
-        using var h = await CreateAsync();
+        await using var h = await CreateAsync();
         var decision = await h.Policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "hola", Initiator.Operator, RequestedBy: requestedBy));
         Assert.That(decision.Reason, Is.EqualTo(ReasonCode.InvalidActor));
         Assert.That(h.DrainAudit(), Is.Empty);

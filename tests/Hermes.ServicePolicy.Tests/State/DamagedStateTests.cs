@@ -33,7 +33,7 @@ public class DamagedStateTests
     private async Task WriteRevokedChatAsync()
     {
         await using var policy = await BuildAsync();
-        Assert.That((await policy.ApproveChatAsync(Revoked, ServiceChatMode.Autonomous, "owner")).Ok, Is.True);
+        Assert.That((await policy.ApproveChatAsync(Revoked, "owner", ServiceChatMode.Autonomous)).Ok, Is.True);
         Assert.That((await policy.RevokeAsync(Revoked, "owner")).Ok, Is.True);
         Assert.That((await policy.DecideInboundAsync(new InboundMessage(Revoked, "hola"))).Reason, Is.EqualTo(ReasonCode.Revoked));
     }
@@ -92,7 +92,7 @@ public class DamagedStateTests
         var before = (await File.ReadAllBytesAsync(LogPath)).Length;
         await using (var policy = await BuildAsync())
         {
-            await policy.ApproveChatAsync(ChatId.Parse("34607000111@s.whatsapp.net"), null, "owner");
+            await policy.ApproveChatAsync(ChatId.Parse("34607000111@s.whatsapp.net"), "owner");
         }
 
         // As if the process had died before its clean shutdown: the mark of the last open, a flipped bit after it.
@@ -146,8 +146,8 @@ public class DamagedStateTests
             .WithTimeProvider(new FakeTimeProvider(PolicyHarness.Start))
             .OnFailure(_ => failures++)
             .BuildAsync();
-        await policy.ApproveChatAsync(chat, ServiceChatMode.Autonomous, "owner");
-        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "1", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        await policy.ApproveChatAsync(chat, "owner", ServiceChatMode.Autonomous);
+        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "1", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
 
         // A real failure: the checkpoint's temporary file cannot be created (a directory stands in its way).
         var blocker = Path.Combine(_directory, FileServiceStateStore.CheckpointFileName + ".tmp");
@@ -160,7 +160,7 @@ public class DamagedStateTests
 
         Directory.Delete(blocker);
         await policy.FlushAsync();
-        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "3", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Sent));
+        Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "3", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
     }
 
     private static byte[] Flip(byte[] bytes, int at)

@@ -142,9 +142,9 @@ public class DurabilityTests
         using (var store = FileServiceStateStore.Open(_directory))
         await using (var policy = await OpenAsync(store, time, o => o.MaxAutoSendsPerChatPerHour = 2))
         {
-            await policy.ApproveChatAsync(Id(Movistar), ServiceChatMode.Autonomous, "owner");
-            Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "a", Initiator.Agent))).IsSent, Is.True);
-            Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "b", Initiator.Agent))).IsSent, Is.True);
+            await policy.ApproveChatAsync(Id(Movistar), "owner", ServiceChatMode.Autonomous);
+            Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "a", Initiator.Agent))).IsPermitted, Is.True);
+            Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "b", Initiator.Agent))).IsPermitted, Is.True);
         }
 
         using (var store = FileServiceStateStore.Open(_directory))
@@ -160,7 +160,7 @@ public class DurabilityTests
         var time = new FakeTimeProvider(Start);
         var store = FileServiceStateStore.Open(_directory);
         var policy = await OpenAsync(store, time, o => o.MaxConsecutiveAgentSendsWithoutReply = 2);
-        await policy.ApproveChatAsync(Id(Movistar), ServiceChatMode.Autonomous, "owner");
+        await policy.ApproveChatAsync(Id(Movistar), "owner", ServiceChatMode.Autonomous);
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "a", Initiator.Agent));
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "b", Initiator.Agent));
         time.Advance(ServiceConversationPolicy.CheckpointInterval); // the batch writer runs
@@ -171,7 +171,7 @@ public class DurabilityTests
         await using var restarted = await OpenAsync(reopened, time, o => o.MaxConsecutiveAgentSendsWithoutReply = 2);
         Assert.That((await restarted.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "c", Initiator.Agent))).Reason, Is.EqualTo(ReasonCode.ConsecutiveSendsWithoutReply));
         Assert.That((await restarted.DecideInboundAsync(new InboundMessage(Id(Movistar), "ok"))).IsDelivered, Is.True);
-        Assert.That((await restarted.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "d", Initiator.Agent))).IsSent, Is.True, "a reply after the restart still resets the restored count");
+        Assert.That((await restarted.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "d", Initiator.Agent))).IsPermitted, Is.True, "a reply after the restart still resets the restored count");
         GC.KeepAlive(policy);
     }
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy.Engine;
 
 /// <summary>Time arithmetic that cannot throw: a clock near the end of time clamps rather than crashing a decision.</summary>
 internal static class PolicyClock

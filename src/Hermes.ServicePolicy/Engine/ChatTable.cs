@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using Hermes.ServicePolicy.Identity;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy.Engine;
 
 /// <summary>
 /// One slot per chat with runtime state, keyed by its primary identity. A slot holds the chat's immutable

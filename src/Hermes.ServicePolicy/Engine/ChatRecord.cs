@@ -1,7 +1,7 @@
 using System;
 using Hermes.ServicePolicy.Identity;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy.Engine;
 
 /// <summary>
 /// The runtime state of one chat, keyed by its primary identity. Immutable: a change builds a new record and swaps
@@ -28,6 +28,12 @@ internal sealed record ChatRecord(ChatId Chat)
 
     public DateTimeOffset? LastEventAt { get; init; }
 
+    /// <summary>The log position of the latest operator action on the chat (a failed first contact undoes only what nothing later changed).</summary>
+    public long LastOperatorSequence { get; init; }
+
+    /// <summary>The log position at which the chat entered its current mode (a send decided after it counts for promotion).</summary>
+    public long ModeSequence { get; init; }
+
     /// <summary>Ids of drafts to this chat that wait for a decision.</summary>
     public string[] PendingDrafts { get; init; } = [];
 }
@@ -53,7 +59,4 @@ internal sealed record DraftRecord(
     bool IsFirstContact,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    DraftState State)
-{
-    public DraftInfo ToInfo() => new(Id, Chat, Text, IsFirstContact, Initiator, Session, HasMedia, CreatedAt, ExpiresAt);
-}
+    DraftState State);

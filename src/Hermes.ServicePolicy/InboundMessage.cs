@@ -1,6 +1,6 @@
 using Hermes.ServicePolicy.Identity;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy;
 
 /// <summary>An inbound WhatsApp message as the policy needs to see it: who sent it, its text, whether it carries media.</summary>
 /// <param name="Chat">The chat it came from (the transport's <c>remoteJid</c>, parsed).</param>

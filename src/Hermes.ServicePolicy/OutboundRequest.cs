@@ -1,6 +1,6 @@
 using Hermes.ServicePolicy.Identity;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy;
 
 /// <summary>A message the agent or the operator wants to send.</summary>
 /// <param name="Chat">The resolved chat (see <see cref="Targeting.IChatTargetResolver"/>).</param>

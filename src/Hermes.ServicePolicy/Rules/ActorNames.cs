@@ -3,13 +3,22 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Hermes.ServicePolicy.Text;
 
-namespace Hermes.ServicePolicy.Policy;
+namespace Hermes.ServicePolicy.Rules;
 
 /// <summary>
 /// Who may be named as the actor of an approval or an operator action (docs/behaviour.md#outbound-the-order-of-checks): someone, not the policy's own reserved actors, and nothing that could disguise itself in an audit line.
 /// </summary>
 internal static class ActorNames
 {
+    /// <summary>The actor of changes the policy makes on its own (promotion, expiry, confirmations, alias links from the transport).</summary>
+    public const string SystemActor = "system";
+
+    /// <summary>The actor of agent-initiated sends.</summary>
+    public const string AgentActor = "agent";
+
+    /// <summary>The actor of sends the operator asked the agent to make, when the request names no one.</summary>
+    public const string OperatorActor = "operator";
+
     /// <summary>The longest actor name, after trimming.</summary>
     public const int MaxLength = 128;
 
@@ -37,8 +46,8 @@ internal static class ActorNames
         }
 
         var folded = UnicodeText.Fold(UnicodeNormalization.Normalize(trimmed, NormalizationForm.FormKC));
-        if (string.Equals(folded, ServiceConversationPolicy.AgentActor, StringComparison.Ordinal)
-            || string.Equals(folded, ServiceConversationPolicy.SystemActor, StringComparison.Ordinal))
+        if (string.Equals(folded, AgentActor, StringComparison.Ordinal)
+            || string.Equals(folded, SystemActor, StringComparison.Ordinal))
         {
             trimmed = null;
             return false;

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.RateLimiting;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Engine;
+
+/// <summary>
+/// Persists the batched bookkeeping (docs/state-and-backups.md): rate-limit counters, suppressed block counts and open
+/// autonomous permits, at most <see cref="Interval"/> after they changed and at a clean shutdown, so the hot path never
+/// waits for a disk. While a checkpoint cannot be written, <see cref="Unsaved"/> is set and autonomous sends fail closed.
+/// </summary>
+internal sealed class CounterCheckpointer : IAsyncDisposable
+{
+    /// <summary>How often changed counters are written: at least once a second.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly IServiceStateStore _store;
+    private readonly StateProjection _state;
+    private readonly IRateLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly Action<string, Exception> _report;
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly ITimer _timer;
+    private volatile bool _due;
+    private volatile bool _unsaved;
+    private Exception? _failure;
+    private int _disposed;
+
+    public CounterCheckpointer(IServiceStateStore store, StateProjection state, IRateLimiter limiter, TimeProvider time, Action<string, Exception> report)
+    {
+        _store = store;
+        _state = state;
+        _limiter = limiter;
+        _time = time;
+        _report = report;
+        _timer = time.CreateTimer(static s => ((CounterCheckpointer)s!).OnTimer(), this, Interval, Interval);
+    }
+
+    /// <summary>Gets whether the last attempt to write the counters failed: autonomous sends are denied until one succeeds.</summary>
+    public bool Unsaved => _unsaved;
+
+    /// <summary>Gets the failure behind <see cref="Unsaved"/>.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Marks that something batched changed. Allocation-free: one volatile write.</summary>
+    public void MarkDue() => _due = true;
+
+    private void OnTimer()
+    {
+        if (_due && Volatile.Read(ref _disposed) == 0)
+        {
+            _ = SaveAsync(force: false, CancellationToken.None).AsTask();
+        }
+    }
+
+    /// <summary>Writes a checkpoint if something changed (or always, with <paramref name="force"/>). Never throws.</summary>
+    public async ValueTask SaveAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!force && !_due)
+        {
+            return;
+        }
+
+        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_due && !force)
+            {
+                return;
+            }
+
+            _due = false; // cleared before capturing: a change racing the capture marks it due again
+            var now = _time.GetUtcNow();
+            var (suppressed, capped) = _state.Blocks.Capture(now);
+            var permits = new List<OpenPermit>();
+            foreach (var open in _state.Sends.OpenAutonomous())
+            {
+                permits.Add(new OpenPermit(open.Id, open.Chat, open.Text, open.Session, open.Initiator, open.IssuedAt, open.ConfirmBy));
+            }
+
+            var checkpoint = new PolicyCheckpoint(now, _limiter.CaptureState(now), suppressed) { CappedBlocks = capped, Permits = permits };
+            await _store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _failure, null);
+            _unsaved = false;
+        }
+#pragma warning disable CA1031 // A failed checkpoint (or clock) is reported and retried; it never throws into a timer thread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _due = true;
+            Volatile.Write(ref _failure, ex);
+            _unsaved = true;
+            _report("checkpoint", ex);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Stops the timer and writes the last checkpoint (a clean shutdown forgets nothing).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        await SaveAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+        _writing.Dispose();
+    }
+}

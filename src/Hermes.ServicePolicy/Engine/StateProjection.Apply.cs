@@ -1,0 +1,278 @@
+using System;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Engine;
+
+internal sealed partial class StateProjection
+{
+    /// <summary>
+    /// The one place state changes: applies a committed event. Live commits and start-up replay both come here.
+    /// Events without a send id were written by the first edition, which recorded a send when it was decided; they
+    /// keep that meaning (docs/state-and-backups.md).
+    /// </summary>
+    public void Apply(PolicyEvent e, bool replaying)
+    {
+        switch (e.Type)
+        {
+            case PolicyEventType.FirstContactDrafted:
+            case PolicyEventType.DraftCreated:
+            {
+                var draft = new DraftRecord(
+                    new DraftId(e.DraftId!), e.Chat, e.Text ?? string.Empty, e.HasMedia, e.SessionId, e.Initiator ?? Initiator.Operator,
+                    e.Type == PolicyEventType.FirstContactDrafted, e.Timestamp, e.ExpiresAt ?? e.Timestamp, DraftState.Pending);
+                Drafts[e.DraftId!] = draft;
+                Update(e.Chat, e, r => r with { PendingDrafts = [.. r.PendingDrafts, e.DraftId!] });
+                break;
+            }
+
+            case PolicyEventType.FirstContactApproved:
+                DecideDraft(e, DraftState.Sent);
+                if (!e.Send.IsEmpty)
+                {
+                    PermitFirstContact(e, replaying);
+                }
+
+                break;
+
+            case PolicyEventType.DraftApproved:
+                DecideDraft(e, DraftState.Sent);
+                if (e.Send.IsEmpty)
+                {
+                    Update(e.Chat, e, r => BindSession(r with { SentSinceDraftFirst = true }, e, out _)); // first edition
+                }
+                else
+                {
+                    Permit(e, Drafts.TryGetValue(e.DraftId!, out var approved) ? approved : null);
+                }
+
+                break;
+
+            case PolicyEventType.SendPermitted:
+                Permit(e, null);
+                break;
+
+            case PolicyEventType.FirstContactSent when e.Send.IsEmpty:
+                // First edition: the send was recorded when it was decided, and made the chat a service chat.
+                if (e.Count > 0 && replaying)
+                {
+                    _limiter.RecordNewChat(e.Timestamp);
+                }
+
+                Update(e.Chat, e, r => BindSession(
+                    r.IsService
+                        ? r with { SentSinceDraftFirst = true }
+                        : r with { IsService = true, Revoked = false, Paused = false, Mode = e.ToMode, SentSinceDraftFirst = true },
+                    e,
+                    out _));
+                break;
+
+            case PolicyEventType.FirstContactSent:
+            case PolicyEventType.MessageSent:
+                CloseSend(e, SendOutcome.Delivered);
+                break;
+
+            case PolicyEventType.SendUnknown:
+                CloseSend(e, SendOutcome.Unknown);
+                break;
+
+            case PolicyEventType.SendFailed:
+                FailSend(e);
+                break;
+
+            case PolicyEventType.FirstContactRejected:
+            case PolicyEventType.DraftRejected:
+                DecideDraft(e, DraftState.Rejected);
+                break;
+
+            case PolicyEventType.FirstContactExpired:
+            case PolicyEventType.DraftExpired:
+                DecideDraft(e, DraftState.Expired);
+                break;
+
+            case PolicyEventType.FirstContactCancelled:
+            case PolicyEventType.DraftCancelled:
+                DecideDraft(e, DraftState.Cancelled);
+                break;
+
+            case PolicyEventType.ChatApproved:
+                Update(e.Chat, e, r => r with
+                {
+                    IsService = true,
+                    Revoked = false,
+                    Mode = e.ToMode,
+                    SentSinceDraftFirst = r.IsService && r.Mode == e.ToMode && r.SentSinceDraftFirst,
+                    ModeSequence = r.IsService && r.Mode == e.ToMode ? r.ModeSequence : e.Sequence,
+                    LastOperatorSequence = e.Sequence,
+                });
+                break;
+
+            case PolicyEventType.ChatPromoted:
+            case PolicyEventType.ModeChanged:
+                Update(e.Chat, e, r => r with
+                {
+                    Mode = e.ToMode,
+                    SentSinceDraftFirst = e.ToMode != ServiceChatMode.DraftFirst && r.SentSinceDraftFirst,
+                    ModeSequence = e.Sequence,
+                    LastOperatorSequence = e.Type == PolicyEventType.ModeChanged ? e.Sequence : r.LastOperatorSequence,
+                });
+                break;
+
+            case PolicyEventType.ChatPaused:
+                Update(e.Chat, e, r => r with { Paused = true, LastOperatorSequence = e.Sequence });
+                break;
+
+            case PolicyEventType.ChatResumed:
+                Update(e.Chat, e, r => r with { Paused = false, LastOperatorSequence = e.Sequence });
+                break;
+
+            case PolicyEventType.ChatRevoked:
+                Update(e.Chat, e, r => r with
+                {
+                    Revoked = true,
+                    IsService = false,
+                    Paused = false,
+                    Mode = null,
+                    Session = null,
+                    SessionBoundAt = null,
+                    SentSinceDraftFirst = false,
+                    LastOperatorSequence = e.Sequence,
+                });
+                break;
+
+            case PolicyEventType.AliasLinked:
+                Link(e);
+                break;
+
+            case PolicyEventType.InboundBlocked:
+                Blocks.Apply(e);
+                break;
+
+            case PolicyEventType.CommandBlocked:
+            case PolicyEventType.OutboundDenied:
+                if (Chats.ContainsKey(Aliases.GetPrimary(e.Chat)))
+                {
+                    Update(e.Chat, e, r => r);
+                }
+
+                break;
+
+            case PolicyEventType.SessionBound:
+                Update(e.Chat, e, r => BindSession(r, e, out _));
+                break;
+
+            default:
+                // policy_loaded / policy_rejected change no chat state: the configuration is re-applied at start-up.
+                break;
+        }
+    }
+
+    // A first contact's permit: the chat becomes a service chat now (a reply before the confirmation is routed), the
+    // daily slot is taken, the session bound; a failure undoes exactly these.
+    private void PermitFirstContact(PolicyEvent e, bool replaying)
+    {
+        var tookSlot = e.Count > 0;
+        if (tookSlot && replaying)
+        {
+            _limiter.RecordNewChat(e.Timestamp); // a live permit reserved its slot before the commit
+        }
+
+        var bound = false;
+        Update(e.Chat, e, r => BindSession(
+            r.IsService ? r : r with { IsService = true, Revoked = false, Paused = false, Mode = e.ToMode, SentSinceDraftFirst = false, ModeSequence = e.Sequence },
+            e,
+            out bound));
+        var draft = e.DraftId is not null && Drafts.TryGetValue(e.DraftId, out var approved) ? approved : null;
+        Sends.AddDurable(new PendingSend(
+            e.Send, e.Chat, draft?.Text ?? e.Text ?? string.Empty, e.SessionId, e.Initiator ?? draft?.Initiator ?? Initiator.Operator, true,
+            draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { TookSlot = tookSlot, BoundSession = bound });
+    }
+
+    private void Permit(PolicyEvent e, DraftRecord? draft)
+    {
+        var bound = false;
+        Update(e.Chat, e, r => BindSession(r, e, out bound));
+        Sends.AddDurable(new PendingSend(
+            e.Send, e.Chat, draft?.Text ?? e.Text ?? string.Empty, e.SessionId, e.Initiator ?? draft?.Initiator ?? Initiator.Agent, false,
+            draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { BoundSession = bound });
+    }
+
+    // delivered or unknown: a fact. It changes no state, except that it counts as "we have sent" for promotion when the
+    // chat is still in the mode the send was decided in.
+    private void CloseSend(PolicyEvent e, SendOutcome outcome)
+    {
+        var pending = Sends.Close(e.Send, outcome, e.Timestamp);
+        var decidedAt = pending?.DecidedAt ?? e.Sequence;
+        var primary = Aliases.GetPrimary(e.Chat);
+        if (Chats.TryGetValue(primary, out var record) && record.IsService && !record.Revoked && decidedAt >= record.ModeSequence)
+        {
+            Chats[primary] = record with { SentSinceDraftFirst = true, LastEventAt = e.Timestamp };
+        }
+    }
+
+    // failed: undoes exactly what the send did and nothing later changed (docs/behaviour.md#sending).
+    private void FailSend(PolicyEvent e)
+    {
+        var pending = Sends.Close(e.Send, SendOutcome.Failed, e.Timestamp);
+        if (pending is null)
+        {
+            return;
+        }
+
+        if (pending.TookSlot)
+        {
+            _limiter.ReleaseNewChat(pending.IssuedAt);
+        }
+
+        var primary = Aliases.GetPrimary(pending.Chat);
+        if (Chats.TryGetValue(primary, out var record))
+        {
+            if (pending.TookSlot && record.IsService && record.LastOperatorSequence < pending.DecidedAt)
+            {
+                record = record with { IsService = false, Mode = null, Paused = false, SentSinceDraftFirst = false };
+            }
+
+            if (pending.BoundSession && record.Session is not null && string.Equals(record.Session, pending.Session, StringComparison.Ordinal))
+            {
+                record = record with { Session = null, SessionBoundAt = null };
+            }
+
+            Chats[primary] = record with { LastEventAt = e.Timestamp };
+        }
+
+        if (!pending.Draft.IsEmpty && Drafts.TryGetValue(pending.Draft.Value!, out var draft) && draft.State == DraftState.Sent)
+        {
+            // Pending again, same id and expiry; an expiry or cancellation in the same batch closes it at once.
+            Drafts[draft.Id.Value!] = draft with { State = DraftState.Pending };
+            Update(draft.Chat, e, r => r with { PendingDrafts = [.. r.PendingDrafts, draft.Id.Value!] });
+        }
+    }
+
+    private void Update(ChatId chat, PolicyEvent e, Func<ChatRecord, ChatRecord> change)
+    {
+        var primary = Aliases.GetPrimary(chat);
+        var record = Chats.TryGetValue(primary, out var existing) ? existing : new ChatRecord(primary);
+        Chats[primary] = change(record) with { LastEventAt = e.Timestamp };
+    }
+
+    private static ChatRecord BindSession(ChatRecord record, PolicyEvent e, out bool bound)
+    {
+        bound = record.Session is null && e.SessionId is not null;
+        return bound ? record with { Session = e.SessionId, SessionBoundAt = e.Timestamp } : record;
+    }
+
+    private void DecideDraft(PolicyEvent e, DraftState state)
+    {
+        if (e.DraftId is null || !Drafts.TryGetValue(e.DraftId, out var draft))
+        {
+            return;
+        }
+
+        Drafts[e.DraftId] = draft with { State = state };
+        var primary = Aliases.GetPrimary(draft.Chat);
+        if (Chats.TryGetValue(primary, out var record))
+        {
+            Chats[primary] = record with { PendingDrafts = Array.FindAll(record.PendingDrafts, id => !string.Equals(id, e.DraftId, StringComparison.Ordinal)) };
+        }
+    }
+}

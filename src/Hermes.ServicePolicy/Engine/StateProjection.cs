@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.RateLimiting;
+
+namespace Hermes.ServicePolicy.Engine;
+
+/// <summary>
+/// The policy's state as the log has built it: chats, drafts, aliases, names, blocks and open sends. Every change
+/// comes through <see cref="Apply"/> (StateProjection.Apply.cs), live and at start-up, so a restarted policy is
+/// exactly the policy that wrote the log. Reads are lock-free: records are immutable and swapped atomically.
+/// </summary>
+internal sealed partial class StateProjection
+{
+    private readonly IRateLimiter _limiter;
+
+    public StateProjection(IRateLimiter limiter) => _limiter = limiter;
+
+    public ChatTable Chats { get; } = new();
+
+    public ConcurrentDictionary<string, DraftRecord> Drafts { get; } = new(StringComparer.Ordinal);
+
+    public ChatAliasRegistry Aliases { get; } = new();
+
+    public ConcurrentDictionary<ChatId, string> Names { get; } = new();
+
+    public BlockLedger Blocks { get; } = new();
+
+    public SendLedger Sends { get; } = new();
+
+    public ChatId PrimaryOf(ChatId chat) => Aliases.GetPrimary(chat);
+
+    public ChatView View(ChatId chat, PolicyConfiguration configuration)
+    {
+        var primary = Aliases.GetPrimary(chat);
+        Chats.TryGetSlot(primary, out var slot);
+        var record = slot?.Record;
+        var configured = false;
+        if (record is not { Revoked: true } && record is not { IsService: true } && primary.IsOneToOne
+            && (configuration.ApprovedChatCount > 0 || configuration.PatternCount > 0))
+        {
+            Aliases.TryGetAlias(primary, out var alias);
+            configured = configuration.IsConfigured(primary, alias);
+        }
+
+        return new ChatView(primary, slot, record, configured, configuration.DefaultMode);
+    }
+
+    public bool IsRecentlyBlocked(ChatId primary, DateTimeOffset now)
+    {
+        Aliases.TryGetAlias(primary, out var alias);
+        return Blocks.IsRecentlyBlocked(primary, alias, now);
+    }
+
+    /// <summary>The status of docs/behaviour.md#states-and-modes, first that applies.</summary>
+    public ServiceChatStatus StatusOf(in ChatView view, DateTimeOffset now)
+    {
+        if (view.IsRevoked)
+        {
+            return ServiceChatStatus.Revoked;
+        }
+
+        if (view.IsService)
+        {
+            return view.IsPaused ? ServiceChatStatus.Paused : view.Mode switch
+            {
+                ServiceChatMode.DraftFirst => ServiceChatStatus.DraftFirst,
+                ServiceChatMode.DraftOnly => ServiceChatStatus.DraftOnly,
+                _ => ServiceChatStatus.Autonomous,
+            };
+        }
+
+        if (view.Record is { } record)
+        {
+            foreach (var id in record.PendingDrafts)
+            {
+                if (Drafts.TryGetValue(id, out var draft) && draft.IsFirstContact && draft.State == DraftState.Pending && now < draft.ExpiresAt)
+                {
+                    return ServiceChatStatus.Pending;
+                }
+            }
+        }
+
+        return IsRecentlyBlocked(view.Primary, now) ? ServiceChatStatus.Blocked : ServiceChatStatus.None;
+    }
+
+    public string? NameOf(ChatId primary)
+    {
+        if (Names.TryGetValue(primary, out var name))
+        {
+            return name;
+        }
+
+        return Aliases.TryGetAlias(primary, out var alias) && Names.TryGetValue(alias, out name) ? name : null;
+    }
+
+    /// <summary>Chats with a record or blocked in the last 7 days, with their status (docs/behaviour.md#discovery).</summary>
+    public List<KnownChat> KnownChats(PolicyConfiguration configuration, DateTimeOffset now)
+    {
+        var known = new Dictionary<ChatId, KnownChat>();
+        foreach (var (chat, record) in Chats.Records())
+        {
+            var view = View(chat, configuration);
+            var status = StatusOf(view, now);
+            if (status != ServiceChatStatus.None)
+            {
+                known[view.Primary] = new KnownChat(view.Primary, NameOf(view.Primary), record.LastEventAt, status);
+            }
+        }
+
+        foreach (var (chat, ticks) in Blocks.LastBlocked)
+        {
+            var primary = Aliases.GetPrimary(chat);
+            var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+            if (now - at < BlockLedger.ListingWindow && (!known.TryGetValue(primary, out var existing) || Nullable.Compare(existing.LastActivity, at) < 0))
+            {
+                var status = existing.Chat.IsEmpty ? StatusOf(View(primary, configuration), now) : existing.Status;
+                known[primary] = new KnownChat(primary, NameOf(primary), at, status);
+            }
+        }
+
+        return [.. known.Values];
+    }
+
+    /// <summary>Drafts that wait for approval (expired ones excluded), oldest first.</summary>
+    public List<DraftRecord> PendingDrafts(DateTimeOffset now)
+    {
+        var pending = new List<DraftRecord>();
+        foreach (var draft in Drafts.Values)
+        {
+            if (draft.State == DraftState.Pending && now < draft.ExpiresAt)
+            {
+                pending.Add(draft);
+            }
+        }
+
+        pending.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
+        return pending;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Identity;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>What the policy knows and how it is configured: statuses, pending drafts and sends, the sweep, reloads.</summary>
+public interface IServiceConversationQueries
+{
+    /// <summary>Gets a chat's status and bound session.</summary>
+    ChatStatus GetStatus(ChatId chat);
+
+    /// <summary>Gets the drafts that wait for approval (expired ones excluded), oldest first.</summary>
+    IReadOnlyList<DraftInfo> GetPendingDrafts();
+
+    /// <summary>Gets the send permits that wait for the host's report, oldest first.</summary>
+    IReadOnlyList<PendingSendInfo> GetPendingSends();
+
+    /// <summary>
+    /// Expires every pending draft past its time to live and closes every send not confirmed within
+    /// <c>send_confirmation_minutes</c> as <c>send_unknown</c> (each audited once); writes the roll-up of blocked
+    /// messages of a past hour. The Microsoft.Extensions package runs it in a hosted sweeper.
+    /// </summary>
+    /// <exception cref="System.InvalidOperationException">The store or the clock failed; nothing was changed.</exception>
+    ValueTask<SweepResult> SweepAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the audit trail back from the store, oldest first, filtered by <paramref name="query"/>: every audit event,
+    /// also those written before this process started. The file store reads its log from disk for each call.
+    /// </summary>
+    IAsyncEnumerable<State.PolicyEvent> ReadHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a new configuration atomically (state is kept). An invalid one is refused and the one in force stays.</summary>
+    ValueTask<ConfigurationResult> ApplyConfigurationAsync(ServiceConversationOptions options, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Policy;
+
+public sealed partial class ServiceConversationPolicy
+{
+    /// <inheritdoc />
+    public ChatStatus GetStatus(ChatId chat)
+    {
+        var view = _state.View(chat, Volatile.Read(ref _configuration));
+        _state.Aliases.TryGetAlias(view.Primary, out var alias);
+        return new ChatStatus(view.Primary, _state.StatusOf(view, _time.GetUtcNow()), view.IsService ? view.Session : null, alias);
+    }
+
+    /// <inheritdoc />
+    ServiceChatStatus IKnownChatSource.GetStatus(ChatId chat) => GetStatus(chat).Status;
+
+    /// <inheritdoc />
+    public IReadOnlyList<KnownChat> GetKnownChats() => _state.KnownChats(Volatile.Read(ref _configuration), _time.GetUtcNow());
+
+    /// <inheritdoc />
+    public ChatId GetPrimary(ChatId chat) => _state.PrimaryOf(chat);
+
+    /// <inheritdoc />
+    public void ObserveName(ChatId chat, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        _state.Names[_state.PrimaryOf(chat)] = name;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DraftInfo> GetPendingDrafts()
+    {
+        var pending = _state.PendingDrafts(_time.GetUtcNow());
+        var infos = new List<DraftInfo>(pending.Count);
+        foreach (var d in pending)
+        {
+            infos.Add(new DraftInfo(d.Id, _state.PrimaryOf(d.Chat), d.Text, d.IsFirstContact, d.Initiator, d.Session, d.HasMedia, d.CreatedAt, d.ExpiresAt));
+        }
+
+        return infos;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<PolicyEvent> ReadHistoryAsync(HistoryQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new HistoryQuery();
+        ChatId chat = default, alias = default;
+        if (query.Chat is { } asked)
+        {
+            chat = _state.PrimaryOf(asked);
+            _state.Aliases.TryGetAlias(chat, out alias);
+        }
+
+        var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var e in stored.Events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!e.IsAudited || e.Sequence <= query.AfterSequence
+                || (query.Since is { } since && e.Timestamp < since)
+                || (query.Until is { } until && e.Timestamp >= until)
+                || (query.Types is { } types && !types.Contains(e.Type))
+                || (!chat.IsEmpty && e.Chat != chat && e.Chat != alias && e.Alias != chat && (alias.IsEmpty || e.Alias != alias)))
+            {
+                continue;
+            }
+
+            yield return e;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Rules;
+
+/// <summary>
+/// The chat-level operator actions of docs/behaviour.md ("Operator actions"), as pure functions of (state, chat view,
+/// configuration, now, actor) → (events, reason). Null events with no reason: already in effect, nothing to record.
+/// </summary>
+internal static class OperatorRules
+{
+    public static (PolicyEvent[]? Events, ReasonCode Reason) ApproveChat(in ChatView view, ServiceChatMode? mode, DateTimeOffset now, PolicyConfiguration configuration, string actor)
+    {
+        var target = mode ?? (view.IsService && view.Record is { IsService: true, Mode: { } current } ? current : configuration.DefaultMode);
+        return ([new PolicyEvent { Type = PolicyEventType.ChatApproved, Timestamp = now, Chat = view.Primary, Actor = actor, ToMode = target }], ReasonCode.None);
+    }
+
+    public static (PolicyEvent[]? Events, ReasonCode Reason) SetMode(in ChatView view, ServiceChatMode mode, DateTimeOffset now, string actor)
+    {
+        if (!view.IsService)
+        {
+            return (null, ReasonCode.InvalidState); // approve the chat first; set_mode never makes a service chat
+        }
+
+        return view.Record?.Mode == mode
+            ? (null, ReasonCode.None)
+            : ([new PolicyEvent { Type = PolicyEventType.ModeChanged, Timestamp = now, Chat = view.Primary, Actor = actor, FromMode = view.Mode, ToMode = mode }], ReasonCode.None);
+    }
+
+    public static (PolicyEvent[]? Events, ReasonCode Reason) Pause(in ChatView view, DateTimeOffset now, string actor)
+    {
+        if (!view.IsService)
+        {
+            return (null, ReasonCode.InvalidState); // pausing must never turn an unknown chat into a delivered one
+        }
+
+        return view.IsPaused
+            ? (null, ReasonCode.None)
+            : ([new PolicyEvent { Type = PolicyEventType.ChatPaused, Timestamp = now, Chat = view.Primary, Actor = actor }], ReasonCode.None);
+    }
+
+    public static (PolicyEvent[]? Events, ReasonCode Reason) Resume(in ChatView view, DateTimeOffset now, string actor)
+        => view.IsPaused
+            ? ([new PolicyEvent { Type = PolicyEventType.ChatResumed, Timestamp = now, Chat = view.Primary, Actor = actor, ToMode = view.Mode }], ReasonCode.None)
+            : (null, ReasonCode.InvalidState);
+
+    /// <summary><c>chat_revoked</c> first, then one cancellation (or expiry, for a draft past its time) per pending draft, oldest first.</summary>
+    public static (PolicyEvent[]? Events, ReasonCode Reason) Revoke(StateProjection state, in ChatView view, DateTimeOffset now, string actor)
+    {
+        if (view.IsRevoked)
+        {
+            return (null, ReasonCode.None);
+        }
+
+        var events = new List<PolicyEvent> { new() { Type = PolicyEventType.ChatRevoked, Timestamp = now, Chat = view.Primary, Actor = actor } };
+        foreach (var id in view.Record?.PendingDrafts ?? [])
+        {
+            if (state.Drafts.TryGetValue(id, out var draft) && draft.State == DraftState.Pending)
+            {
+                // An expired draft is recorded as expired, not cancelled: each draft is decided once.
+                events.Add(now >= draft.ExpiresAt ? DraftRules.Expiry(draft, view.Primary, now) : DraftRules.Cancellation(draft, view.Primary, actor, now));
+            }
+        }
+
+        return ([.. events], ReasonCode.None);
+    }
+}
