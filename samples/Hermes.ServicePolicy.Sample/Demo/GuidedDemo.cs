@@ -88,48 +88,53 @@ internal static class GuidedDemo
         t.Note("nothing is sent back to an unknown chat, ever");
 
         t.Heading("4. The agent decides on its own to contact Movistar");
-        Show(t, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Hola", Initiator.Agent, Session)).ConfigureAwait(false));
+        await ShowAsync(t, policy, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Hola", Initiator.Agent, Session)).ConfigureAwait(false)).ConfigureAwait(false);
 
         t.Heading("5. The owner asks for it: the first contact is a draft for approval");
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Hola, quiero revisar mi última factura.", Initiator.Operator, Session)).ConfigureAwait(false);
-        Show(t, draft);
+        await ShowAsync(t, policy, draft).ConfigureAwait(false);
 
-        t.Heading("6. The owner approves the draft: exactly that text is sent, once");
+        t.Heading("6. The owner approves, but the bridge is down: the send fails and nothing is lost");
         clock.Advance(TimeSpan.FromMinutes(2));
-        var approved = await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false);
-        Show(t, approved, transport);
-        Show(t, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false));
+        transport.Disconnected = true;
+        await ShowAsync(t, policy, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false), transport).ConfigureAwait(false);
+        t.Note($"the daily slot is back and the draft waits again: {policy.GetPendingDrafts().Count} pending, same id");
 
-        t.Heading($"7. Movistar replies: delivered into the same session ({Session})");
+        t.Heading("7. The owner approves again: exactly that text is sent, once");
+        await ShowAsync(t, policy, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false), transport).ConfigureAwait(false);
+        await ShowAsync(t, policy, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false)).ConfigureAwait(false);
+
+        t.Heading($"8. Movistar replies: delivered into the same session ({Session})");
         clock.Advance(TimeSpan.FromMinutes(3));
         Show(t, await policy.DecideInboundAsync(new InboundMessage(movistar, "Claro, ¿me indica su DNI?")).ConfigureAwait(false));
 
-        t.Heading("8. A reply that looks like a command is only conversation text");
+        t.Heading("9. A reply that looks like a command is only conversation text");
         Show(t, await policy.DecideInboundAsync(new InboundMessage(movistar, "/approve_all")).ConfigureAwait(false));
 
-        t.Heading("9. The owner lets the agent continue on its own; the limits hold");
+        t.Heading("10. The owner lets the agent continue on its own; the limits hold");
         await Act(t, "set_mode autonomous", policy.SetModeAsync(movistar, ServiceChatMode.Autonomous, "owner")).ConfigureAwait(false);
         for (var i = 1; i <= 3; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(30));
-            Show(t, await policy.DecideOutboundAsync(new OutboundRequest(movistar, $"Mensaje {i}", Initiator.Agent, Session)).ConfigureAwait(false), transport);
+            await ShowAsync(t, policy, await policy.DecideOutboundAsync(new OutboundRequest(movistar, $"Mensaje {i}", Initiator.Agent, Session)).ConfigureAwait(false), transport).ConfigureAwait(false);
         }
 
         t.Note("a reply from Movistar resets the count");
         Show(t, await policy.DecideInboundAsync(new InboundMessage(movistar, "Un momento, por favor.")).ConfigureAwait(false));
-        Show(t, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Gracias", Initiator.Agent, Session)).ConfigureAwait(false), transport);
+        await ShowAsync(t, policy, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Gracias", Initiator.Agent, Session)).ConfigureAwait(false), transport).ConfigureAwait(false);
 
-        t.Heading("10. Pause: replies still arrive, nothing goes out");
+        t.Heading("11. Pause: replies still arrive, nothing goes out");
         await Act(t, "pause", policy.PauseAsync(movistar, "owner")).ConfigureAwait(false);
         Show(t, await policy.DecideInboundAsync(new InboundMessage(movistar, "¿Sigue ahí?")).ConfigureAwait(false));
-        Show(t, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Sí", Initiator.Agent, Session)).ConfigureAwait(false));
+        await ShowAsync(t, policy, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Sí", Initiator.Agent, Session)).ConfigureAwait(false)).ConfigureAwait(false);
 
-        t.Heading("11. Revoke: the chat is blocked both ways until approved again");
+        t.Heading("12. Revoke: the chat is blocked both ways until approved again");
         await Act(t, "revoke", policy.RevokeAsync(movistar, "owner")).ConfigureAwait(false);
         Show(t, await policy.DecideInboundAsync(new InboundMessage(movistar, "¿Hola?")).ConfigureAwait(false));
-        Show(t, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Hola", Initiator.Operator, Session)).ConfigureAwait(false));
+        await ShowAsync(t, policy, await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Hola", Initiator.Operator, Session)).ConfigureAwait(false)).ConfigureAwait(false);
 
-        t.Heading("12. The audit trail (every state change, durable before it took effect)");
+        t.Heading("13. The audit trail (every state change, durable before it took effect)");
+        await policy.FlushAsync().ConfigureAwait(false); // the audit sinks are fed after the fact: wait for them
         foreach (var e in audit.Events)
         {
             t.Line($"  {e.Timestamp:HH:mm:ss}  {e.Type.ToCode(),-24} {(e.Chat.IsEmpty ? string.Empty : e.Chat.ToString()),-28} actor={e.Actor}{(e.Reason == ReasonCode.None ? string.Empty : " reason=" + e.Reason.ToCode())}");
@@ -157,13 +162,27 @@ internal static class GuidedDemo
         }
     }
 
-    private static void Show(Terminal t, OutboundDecision decision, FakeWhatsAppTransport? transport = null)
+    // A permit is sent by the transport, and what the transport did is reported back to the policy.
+    private static async Task ShowAsync(Terminal t, ServiceConversationPolicy policy, OutboundDecision decision, FakeWhatsAppTransport? transport = null)
     {
         switch (decision.Outcome)
         {
             case OutboundOutcome.Permitted:
-                transport?.Send(decision.Chat, decision.Text!);
-                t.Allowed("sent", $"{decision.Explain()}: \"{decision.Text}\"");
+                t.Allowed("permitted", $"{decision.Explain()}: \"{decision.Text}\"");
+                if (transport is not null)
+                {
+                    var report = transport.Send(decision.Chat, decision.Text!);
+                    var confirmed = await policy.ConfirmSendAsync(decision.Send, report).ConfigureAwait(false);
+                    if (report.Outcome == SendOutcome.Delivered)
+                    {
+                        t.Allowed("delivered", $"reported: audited message_sent / first_contact_sent ({report.TransportMessageId}) {confirmed.Explain()}");
+                    }
+                    else
+                    {
+                        t.Denied("failed", $"reported: {report.Error}; audited send_failed, the send's own changes undone ({confirmed.Explain()})");
+                    }
+                }
+
                 break;
             case OutboundOutcome.Draft:
                 t.Held("draft", decision.Explain());

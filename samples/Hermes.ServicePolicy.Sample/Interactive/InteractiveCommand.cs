@@ -25,8 +25,14 @@ public static class InteractiveCommand
           recent FILE                          replace the recent chats (JSON array, bridge GET /chats shape)
           list [LIMIT] [--groups]              list recent chats with their status
           resolve TARGET                       resolve a target
-          send TARGET TEXT [--agent] [--session S] [--media] [--name N]
-          approve DRAFT [--by NAME]            DRAFT is a --name given at send, or a draft id
+          send TARGET TEXT [--agent] [--session S] [--media] [--name N] [--transport T] [--send-name S]
+          approve DRAFT [--by NAME] [--transport T] [--send-name S]
+                                               DRAFT is a --name given at send, or a draft id; a permit goes to the
+                                               fake transport, which reports T: delivered (default), failed,
+                                               unknown or pending (no report: 'confirm' it later)
+          confirm SEND OUTCOME [--error E]     report a pending send (a --send-name or a send id): delivered,
+                                               failed or unknown
+          sweep                                expire old drafts, close sends not reported in time
           reject DRAFT [--by NAME]
           inbound CHAT TEXT [--alt JID] [--media]
           approve-chat CHAT [--mode MODE] [--by NAME]
@@ -35,6 +41,7 @@ public static class InteractiveCommand
           alias CHAT ALIAS                     link a phone JID and a LID
           status CHAT                          status and bound session
           audit                                audit events since the last 'audit'
+          trail [CHAT] [--since ISO-TIME]      the audit trail read back from the store
           now ISO-TIME | advance DURATION      move the clock (2026-11-24T09:00:00Z, PT1H)
           restart                              reload state from the store, as after a process restart
           history | help | quit
@@ -186,14 +193,44 @@ public static class InteractiveCommand
                 };
                 CopyOption(options, step, "session", "session");
                 CopyOption(options, step, "name", "name");
+                CopyOption(options, step, "transport", "transport");
+                CopyOption(options, step, "send-name", "send_name");
                 break;
             case "approve" or "reject":
             {
                 var draft = Arg(0, "a draft name or id");
                 step = new JsonObject { ["op"] = command, ["by"] = By() };
                 step[runner.DraftNames.ContainsKey(draft) ? "draft_ref" : "draft"] = draft;
+                if (command == "approve")
+                {
+                    CopyOption(options, step, "transport", "transport");
+                    CopyOption(options, step, "send-name", "send_name");
+                }
+
                 break;
             }
+
+            case "confirm":
+            {
+                var send = Arg(0, "a send name or id");
+                step = new JsonObject { ["op"] = "confirm", ["outcome"] = Arg(1, "an outcome") };
+                step[SendId.TryParse(send, out _) ? "send" : "send_ref"] = send;
+                CopyOption(options, step, "error", "error");
+                break;
+            }
+
+            case "sweep":
+                step = new JsonObject { ["op"] = "sweep" };
+                break;
+            case "trail":
+                step = new JsonObject { ["op"] = "history" };
+                if (positional.Count > 0)
+                {
+                    step["chat"] = string.Join(' ', positional);
+                }
+
+                CopyOption(options, step, "since", "since");
+                break;
 
             case "inbound":
                 step = new JsonObject { ["op"] = "inbound", ["chat"] = Arg(0, "a chat JID"), ["text"] = Arg(1, "a text"), ["media"] = options.ContainsKey("media") };
