@@ -28,6 +28,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
     private volatile bool _unsaved;
     private Exception? _failure;
     private int _disposed;
+    private Task _timerSave = Task.CompletedTask;
 
     public CounterCheckpointer(IServiceStateStore store, StateProjection state, IRateLimiter limiter, TimeProvider time, Action<string, Exception> report)
     {
@@ -45,6 +46,9 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
     /// <summary>Gets the failure behind <see cref="Unsaved"/>.</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
 
+    /// <summary>Gets the write the timer started last (completed when none is running): tests await it instead of sleeping.</summary>
+    public Task TimerSave => Volatile.Read(ref _timerSave);
+
     /// <summary>Marks that something batched changed. Allocation-free: one volatile write.</summary>
     public void MarkDue() => _due = true;
 
@@ -52,7 +56,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
     {
         if (_due && Volatile.Read(ref _disposed) == 0)
         {
-            _ = SaveAsync(force: false, CancellationToken.None).AsTask();
+            Volatile.Write(ref _timerSave, SaveAsync(force: false, CancellationToken.None).AsTask());
         }
     }
 

@@ -132,6 +132,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>Gets how many audit events wait for a sink that is behind (0 when every sink has caught up).</summary>
     public int AuditBacklog => _outbox.Backlog;
 
+    /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
+    internal Task TimerCheckpoint => _checkpoints.TimerSave;
+
     /// <summary>Rebuilds state from the store's log. Called once by the builder, before any decision.</summary>
     internal ValueTask LoadAsync(CancellationToken cancellationToken) => _journal.LoadAsync(cancellationToken);
 

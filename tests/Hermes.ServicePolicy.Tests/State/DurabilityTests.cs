@@ -58,6 +58,7 @@ public class DurabilityTests
             }
 
             var acks = new List<long>();
+            var firstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var reader = Task.Run(async () =>
             {
                 while (await child.StandardOutput.ReadLineAsync() is { } line)
@@ -68,26 +69,14 @@ public class DurabilityTests
                         {
                             acks.Add(long.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture));
                         }
+
+                        firstAck.TrySetResult();
                     }
                 }
             });
-            // Kill at a random point after the first acknowledged change, however slow the machine is.
-            using (var firstAck = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-            {
-                while (true)
-                {
-                    lock (acks)
-                    {
-                        if (acks.Count > 0)
-                        {
-                            break;
-                        }
-                    }
-
-                    await Task.Delay(5, firstAck.Token);
-                }
-            }
-
+            // Kill at a random point after the first acknowledged change, however slow the machine is (the delay is the
+            // crash's random timing, not a wait for something to happen).
+            await firstAck.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await Task.Delay(random.Next(0, 250));
             child.Kill(entireProcessTree: true);
             await child.WaitForExitAsync();
@@ -164,7 +153,7 @@ public class DurabilityTests
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "a", Initiator.Agent));
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "b", Initiator.Agent));
         time.Advance(ServiceConversationPolicy.CheckpointInterval); // the batch writer runs
-        await Task.Delay(50);
+        await policy.TimerCheckpoint; // the awaitable hook of the timer's write: no sleeping
         store.Dispose(); // the process dies: the policy never shuts down
 
         using var reopened = FileServiceStateStore.Open(_directory);
