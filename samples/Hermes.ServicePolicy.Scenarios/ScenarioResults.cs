@@ -84,6 +84,7 @@ internal static class ScenarioResults
 
     internal static JsonObject Ok() => new() { ["ok"] = true };
 
+
     /// <summary>An audit event in the shape of the <c>audit</c> step: its audit line, with <c>time</c> and <c>seq</c>.</summary>
     internal static JsonObject EventJson(State.PolicyEvent e) => JsonNode.Parse(e.ToJson())!.AsObject();
 }

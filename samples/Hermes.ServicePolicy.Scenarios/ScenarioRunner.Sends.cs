@@ -33,6 +33,7 @@ public sealed partial class ScenarioRunner
         if (name is not null && decision.Outcome == OutboundOutcome.Draft)
         {
             _draftNames[name] = decision.Draft;
+            _draftHandles[name] = decision.Handle!;
         }
 
         return await ReportAsync(step, decision, cancellationToken).ConfigureAwait(false);
@@ -40,6 +41,18 @@ public sealed partial class ScenarioRunner
 
     // The fake transport: reports a permit's outcome at once, unless the step says "pending".
     private async ValueTask<JsonObject> ReportAsync(JsonElement step, OutboundDecision decision, CancellationToken cancellationToken)
+    {
+        var result = OutboundResult(decision);
+        if (decision.IsPermitted && await TransportAsync(step, decision, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            result["transport_report"] = refused;
+        }
+
+        return result;
+    }
+
+    /// <summary>Sends a permit with the fake transport as the step says; the reason code when the report was refused.</summary>
+    private async ValueTask<string?> TransportAsync(JsonElement step, OutboundDecision permit, CancellationToken cancellationToken)
     {
         var transport = OptionalString(step, "transport") ?? "delivered";
         SendReport? report = transport switch
@@ -50,28 +63,18 @@ public sealed partial class ScenarioRunner
             "pending" => null,
             _ => throw new ScenarioFormatException($"transport must be delivered, failed, unknown or pending, not '{transport}'"),
         };
-        var sendName = OptionalString(step, "send_name");
-        var result = OutboundResult(decision);
-        if (!decision.IsPermitted)
+        if (OptionalString(step, "send_name") is { } sendName)
         {
-            return result;
+            _sendNames[sendName] = permit.Send;
         }
 
-        if (sendName is not null)
+        if (report is not { } outcome)
         {
-            _sendNames[sendName] = decision.Send;
+            return null;
         }
 
-        if (report is { } outcome)
-        {
-            var reported = await _policy!.ConfirmSendAsync(decision.Send, outcome, cancellationToken).ConfigureAwait(false);
-            if (!reported.Ok)
-            {
-                result["transport_report"] = reported.Reason.ToCode();
-            }
-        }
-
-        return result;
+        var reported = await _policy!.ConfirmSendAsync(permit.Send, outcome, cancellationToken).ConfigureAwait(false);
+        return reported.Ok ? null : reported.Reason.ToCode();
     }
 
     private async ValueTask<JsonObject> ConfirmAsync(ServiceConversationPolicy policy, JsonElement step, CancellationToken cancellationToken)

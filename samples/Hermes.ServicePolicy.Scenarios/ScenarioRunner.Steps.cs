@@ -84,6 +84,11 @@ public sealed partial class ScenarioRunner
                 var chat = RequiredString(step, "chat");
                 var text = RequiredString(step, "text");
                 var decision = await policy.DecideInboundAsync(chat, OptionalString(step, "alt"), text, OptionalBool(step, "media") ?? false, cancellationToken).ConfigureAwait(false);
+                if (decision.IsOperator)
+                {
+                    return new JsonObject { ["decision"] = "operator", ["chat"] = decision.Chat.ToString(), ["command"] = decision.IsCommand, ["explanation"] = decision.Explain() };
+                }
+
                 return decision.IsDelivered
                     ? new JsonObject
                     {
@@ -148,6 +153,12 @@ public sealed partial class ScenarioRunner
                 await DisposeStoreAsync().ConfigureAwait(false);
                 await StartAsync(cancellationToken).ConfigureAwait(false);
                 return Ok();
+
+            case "operator":
+                return await OperatorAsync(policy, step, cancellationToken).ConfigureAwait(false);
+
+            case "notices":
+                return await NoticesAsync(policy, cancellationToken).ConfigureAwait(false);
 
             case "audit":
                 return await AuditAsync(policy, cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Commands;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.PhoneNumbers;
@@ -33,7 +34,10 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     private readonly InMemoryRecentChatSource _recentChats = new();
     private readonly Dictionary<string, DraftId> _draftNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SendId> _sendNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _draftHandles = new(StringComparer.Ordinal);
     private long _auditedThrough = -1; // the log position the last audit step read to; -1 until the first start
+    private long _noticedThrough = -1; // the same for the notices step
+    private OperatorCommandProcessor? _commands;
     private IServiceStateStore? _store;
     private ServiceConversationPolicy? _policy;
     private ServiceConversationOptions? _configuration;
@@ -164,10 +168,12 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         }
 
         _policy = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+        _commands = new OperatorCommandProcessor(_policy); // #N references do not survive a restart
         if (_auditedThrough < 0)
         {
             // The first audit step reports what this run writes, not a state directory's earlier history.
             _auditedThrough = await LastSequenceAsync(_policy, cancellationToken).ConfigureAwait(false);
+            _noticedThrough = _auditedThrough;
         }
     }
 

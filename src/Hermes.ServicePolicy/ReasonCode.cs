@@ -88,4 +88,7 @@ public enum ReasonCode
     /// report the send's outcome within <c>send_confirmation_minutes</c>. Never a decision's answer.
     /// </summary>
     NotConfirmed = 23,
+
+    /// <summary><c>invalid_command</c>: an operator command that is unknown or has bad arguments; the reply is the help text.</summary>
+    InvalidCommand = 24,
 }

@@ -13,7 +13,7 @@ public static class ReasonCodes
         "agent_initiated_not_allowed", "daily_new_chat_limit", "hourly_send_limit", "consecutive_sends_without_reply",
         "media_not_allowed", "unknown_draft", "draft_expired", "draft_already_decided", "invalid_target",
         "ambiguous_target", "target_not_found", "invalid_state", "policy_unavailable",
-        "invalid_actor", "unknown_send", "not_confirmed",
+        "invalid_actor", "unknown_send", "not_confirmed", "invalid_command",
     ];
 
     private static readonly string[] Descriptions =
@@ -42,6 +42,7 @@ public static class ReasonCodes
         "the actor is empty, reserved (agent, system), over 128 characters or holds control or bidi characters: a change needs a named person",
         "no open send has that id: it was never issued, was lost with a crash before it was saved, or was already closed with another outcome",
         "the host did not report the send's outcome within send_confirmation_minutes, so it counts as sent",
+        "the operator command is unknown or its arguments are wrong",
     ];
 
     /// <summary>Gets the stable snake_case code of <paramref name="reason"/> (for example <c>unknown_chat</c>).</summary>

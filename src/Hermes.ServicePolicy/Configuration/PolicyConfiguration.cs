@@ -18,9 +18,12 @@ internal sealed class PolicyConfiguration
     private readonly FrozenSet<ChatId> _approvedChats;
     private readonly PhonePatternSet _patterns;
     private readonly CommandPrefixMatcher _commandPrefixes;
+    private readonly FrozenSet<ChatId> _operatorChats;
 
-    public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes, NationalNumbering? national = null)
+    public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes, NationalNumbering? national = null, FrozenSet<ChatId>? operatorChats = null)
     {
+        _operatorChats = operatorChats ?? FrozenSet<ChatId>.Empty;
+        OperatorCommand = new OperatorCommandMatcher(options.OperatorCommand);
         National = national;
         Options = options;
         _approvedChats = approvedChats;
@@ -68,6 +71,16 @@ internal sealed class PolicyConfiguration
 
     public int ApprovedChatCount => _approvedChats.Count;
 
+    /// <summary>The owner's chats (<c>operator_chats</c>), as configured.</summary>
+    public FrozenSet<ChatId> OperatorChats => _operatorChats;
+
+    /// <summary>Recognises <c>operator_command</c> at the start of a text.</summary>
+    public OperatorCommandMatcher OperatorCommand { get; }
+
+    /// <summary>Whether the chat (by itself or by its linked alias) is one of <c>operator_chats</c>.</summary>
+    public bool IsOperator(ChatId chat, ChatId alias)
+        => _operatorChats.Count > 0 && (_operatorChats.Contains(chat) || (!alias.IsEmpty && _operatorChats.Contains(alias)));
+
     public int PatternCount => _patterns.Count;
 
     /// <summary>Whether configuration approves the chat (by itself or by its linked alias). One set lookup, plus a trie walk for phones.</summary>
@@ -89,4 +102,7 @@ internal sealed class PolicyConfiguration
     /// <summary>Whether the text starts with a command prefix, after invisible characters, also in its NFKC form.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool IsCommand(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text);
+
+    /// <summary>Whether a service chat's text must be delivered as plain text: a command prefix, or the operator command word.</summary>
+    public bool IsPlainTextOnly(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text) || OperatorCommand.StartsWith(text);
 }

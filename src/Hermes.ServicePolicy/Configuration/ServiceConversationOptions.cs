@@ -50,6 +50,15 @@ public sealed class ServiceConversationOptions
     public int PendingDraftTtlMinutes { get; set; } = 1440;
 
     /// <summary>
+    /// <c>operator_chats</c>: the owner's own chats (phone numbers or JIDs, LIDs allowed) whose messages starting with
+    /// <see cref="OperatorCommand"/> are operator commands (docs/operator-commands.md). An operator chat is never a service chat.
+    /// </summary>
+    public IList<string> OperatorChats { get; set; } = new List<string>();
+
+    /// <summary><c>operator_command</c>: the word that starts an operator command (2–32 characters, a symbol first, no white space).</summary>
+    public string OperatorCommand { get; set; } = "/service";
+
+    /// <summary>
     /// <c>send_confirmation_minutes</c>: how long a send permit waits for the host's report (1–1440). A send not confirmed
     /// by then is closed as <c>send_unknown</c> (reason <c>not_confirmed</c>) by the sweep and counts as sent.
     /// </summary>
@@ -84,6 +93,8 @@ public sealed class ServiceConversationOptions
         MaxConsecutiveAgentSendsWithoutReply = MaxConsecutiveAgentSendsWithoutReply,
         PendingDraftTtlMinutes = PendingDraftTtlMinutes,
         SendConfirmationMinutes = SendConfirmationMinutes,
+        OperatorChats = new List<string>(OperatorChats ?? []),
+        OperatorCommand = OperatorCommand ?? string.Empty,
         CommandPrefixes = new List<string>(CommandPrefixes ?? []),
         StateDirectory = StateDirectory ?? string.Empty,
         DefaultRegion = DefaultRegion ?? string.Empty,

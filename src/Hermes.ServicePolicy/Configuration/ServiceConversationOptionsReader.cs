@@ -46,6 +46,8 @@ public static class ServiceConversationOptionsReader
         new("pending_draft_ttl_minutes", nameof(ServiceConversationOptions.PendingDraftTtlMinutes), ValueKind.Integer),
         new("command_prefixes", nameof(ServiceConversationOptions.CommandPrefixes), ValueKind.List),
         new("state_directory", nameof(ServiceConversationOptions.StateDirectory), ValueKind.Text),
+        new("operator_chats", nameof(ServiceConversationOptions.OperatorChats), ValueKind.List),
+        new("operator_command", nameof(ServiceConversationOptions.OperatorCommand), ValueKind.Text),
         new("send_confirmation_minutes", nameof(ServiceConversationOptions.SendConfirmationMinutes), ValueKind.Integer),
         new("default_region", nameof(ServiceConversationOptions.DefaultRegion), ValueKind.Text),
     ];
@@ -185,6 +187,9 @@ public static class ServiceConversationOptionsReader
                     break;
                 case "approved_patterns":
                     options.ApprovedPatterns = list;
+                    break;
+                case "operator_chats":
+                    options.OperatorChats = list;
                     break;
                 default:
                     options.CommandPrefixes = list;
@@ -341,6 +346,10 @@ public static class ServiceConversationOptionsReader
                 if (key.Snake == "default_region")
                 {
                     options.DefaultRegion = value ?? string.Empty;
+                }
+                else if (key.Snake == "operator_command")
+                {
+                    options.OperatorCommand = value ?? string.Empty;
                 }
                 else
                 {

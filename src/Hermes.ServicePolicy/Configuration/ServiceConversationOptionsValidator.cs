@@ -87,6 +87,33 @@ public static class ServiceConversationOptionsValidator
             }
         }
 
+        var operators = new HashSet<ChatId>();
+        for (var i = 0; i < snapshot.OperatorChats.Count; i++)
+        {
+            var entry = snapshot.OperatorChats[i];
+            var key = $"operator_chats:{i}";
+            var parsed = entry is null ? TargetResolution.Invalid(TargetError.Empty) : ChatAddress.Parse(entry, national);
+            if (parsed is not { IsResolved: true } resolved || !resolved.Chat.IsOneToOne)
+            {
+                errors.Add(new ConfigurationError(key, entry, parsed is null
+                    ? "names are not allowed here: give the owner's phone number in international form or a JID"
+                    : parsed.Value.IsResolved ? "an operator chat is a one-to-one chat (not a group, broadcast or newsletter)" : parsed.Value.Explain()));
+            }
+            else if (approved.Contains(resolved.Chat))
+            {
+                errors.Add(new ConfigurationError(key, entry, "this chat is also in approved_chats: an operator chat is never a service chat"));
+            }
+            else
+            {
+                operators.Add(resolved.Chat);
+            }
+        }
+
+        if (!OperatorCommandMatcher.IsValidCommand(snapshot.OperatorCommand))
+        {
+            errors.Add(new ConfigurationError("operator_command", snapshot.OperatorCommand, "must be 2 to 32 characters without white space, starting with a visible symbol that is not a letter or digit (for example /service)"));
+        }
+
         var prefixes = new List<string>();
         for (var i = 0; i < snapshot.ApprovedPatterns.Count; i++)
         {
@@ -120,7 +147,21 @@ public static class ServiceConversationOptionsValidator
             return new OptionsValidationResult(errors, null);
         }
 
-        var configuration = new PolicyConfiguration(snapshot, approved.ToFrozenSet(), new PhonePatternSet(prefixes), [.. snapshot.CommandPrefixes], national);
+        var patterns = new PhonePatternSet(prefixes);
+        for (var i = 0; i < snapshot.OperatorChats.Count; i++)
+        {
+            if (ChatAddress.Parse(snapshot.OperatorChats[i]!, national) is { IsResolved: true } operatorChat && patterns.Matches(operatorChat.Chat.PhoneNumber))
+            {
+                errors.Add(new ConfigurationError($"operator_chats:{i}", snapshot.OperatorChats[i], "this chat matches approved_patterns: an operator chat is never a service chat"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new OptionsValidationResult(errors, null);
+        }
+
+        var configuration = new PolicyConfiguration(snapshot, approved.ToFrozenSet(), patterns, [.. snapshot.CommandPrefixes], national, operators.ToFrozenSet());
         return new OptionsValidationResult(errors, configuration);
     }
 

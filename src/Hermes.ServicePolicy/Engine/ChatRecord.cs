@@ -59,4 +59,5 @@ internal sealed record DraftRecord(
     bool IsFirstContact,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    DraftState State);
+    DraftState State,
+    string? Handle = null);

@@ -20,8 +20,13 @@ internal sealed partial class StateProjection
             {
                 var draft = new DraftRecord(
                     new DraftId(e.DraftId!), e.Chat, e.Text ?? string.Empty, e.HasMedia, e.SessionId, e.Initiator ?? Initiator.Operator,
-                    e.Type == PolicyEventType.FirstContactDrafted, e.Timestamp, e.ExpiresAt ?? e.Timestamp, DraftState.Pending);
+                    e.Type == PolicyEventType.FirstContactDrafted, e.Timestamp, e.ExpiresAt ?? e.Timestamp, DraftState.Pending, e.Handle);
                 Drafts[e.DraftId!] = draft;
+                if (e.Handle is not null)
+                {
+                    Handles.Drafted(e.Handle, e.DraftId!);
+                }
+
                 Update(e.Chat, e, r => r with { PendingDrafts = [.. r.PendingDrafts, e.DraftId!] });
                 break;
             }
@@ -244,6 +249,11 @@ internal sealed partial class StateProjection
         {
             // Pending again, same id and expiry; an expiry or cancellation in the same batch closes it at once.
             Drafts[draft.Id.Value!] = draft with { State = DraftState.Pending };
+            if (draft.Handle is not null)
+            {
+                Handles.Reopened(draft.Handle, draft.Id.Value!);
+            }
+
             Update(draft.Chat, e, r => r with { PendingDrafts = [.. r.PendingDrafts, draft.Id.Value!] });
         }
     }
@@ -269,6 +279,11 @@ internal sealed partial class StateProjection
         }
 
         Drafts[e.DraftId] = draft with { State = state };
+        if (draft.Handle is not null)
+        {
+            Handles.Decided(draft.Handle, e.Timestamp);
+        }
+
         var primary = Aliases.GetPrimary(draft.Chat);
         if (Chats.TryGetValue(primary, out var record))
         {

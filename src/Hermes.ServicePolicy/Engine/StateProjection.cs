@@ -31,6 +31,8 @@ internal sealed partial class StateProjection
 
     public SendLedger Sends { get; } = new();
 
+    public DraftHandles Handles { get; } = new();
+
     public ChatId PrimaryOf(ChatId chat) => Aliases.GetPrimary(chat);
 
     public ChatView View(ChatId chat, PolicyConfiguration configuration)

@@ -13,6 +13,12 @@ public enum InboundOutcome
 
     /// <summary>Delivered to the agent, into <see cref="InboundDecision.SessionId"/>.</summary>
     Delivered = 1,
+
+    /// <summary>
+    /// From one of <c>operator_chats</c>: the owner's own message, neither a service message nor blocked. Route it as the
+    /// owner's (to the agent), or to the operator command processor when <see cref="InboundDecision.IsCommand"/>.
+    /// </summary>
+    Operator = 2,
 }
 
 /// <summary>What happens to an outbound message.</summary>
@@ -36,8 +42,9 @@ public enum OutboundOutcome
 public readonly struct InboundDecision
 {
     /// <summary>Creates a decision; use <see cref="Delivered"/> and <see cref="Blocked"/>.</summary>
-    internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error)
+    internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error, bool isCommand = false)
     {
+        IsCommand = isCommand;
         Outcome = outcome;
         Reason = reason;
         Chat = chat;
@@ -62,6 +69,12 @@ public readonly struct InboundDecision
     /// <summary>Gets the session the chat is bound to, so the host routes the reply into the conversation that started the contact.</summary>
     public string? SessionId { get; }
 
+    /// <summary>Gets whether the message comes from one of <c>operator_chats</c> (<see cref="InboundOutcome.Operator"/>).</summary>
+    public bool IsOperator => Outcome == InboundOutcome.Operator;
+
+    /// <summary>Gets whether an operator chat's text is an operator command (it starts with <c>operator_command</c>); the decision never runs it.</summary>
+    public bool IsCommand { get; }
+
     /// <summary>Gets whether the text began with a command prefix: deliver it as plain conversation text, never as an operator command.</summary>
     public bool AsPlainText { get; }
 
@@ -75,12 +88,22 @@ public readonly struct InboundDecision
     public static InboundDecision Delivered(ChatId chat, string? sessionId, bool asPlainText = false, bool mediaStripped = false)
         => new(InboundOutcome.Delivered, ReasonCode.None, chat, sessionId, asPlainText, mediaStripped, null);
 
+    /// <summary>A message from the owner's own chat, a command or not.</summary>
+    public static InboundDecision FromOperator(ChatId chat, bool isCommand) => new(InboundOutcome.Operator, ReasonCode.None, chat, null, false, false, null, isCommand);
+
     /// <summary>A blocked message.</summary>
     public static InboundDecision Blocked(ReasonCode reason, ChatId chat, Exception? error = null) => new(InboundOutcome.Blocked, reason, chat, null, false, false, error);
 
     /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
     public string Explain()
     {
+        if (IsOperator)
+        {
+            return IsCommand
+                ? $"from the operator chat {Chat}: an operator command (run it with the command processor)"
+                : $"from the operator chat {Chat}: the owner's own message";
+        }
+
         if (!IsDelivered)
         {
             return Error is null
@@ -163,8 +186,11 @@ public readonly struct OutboundDecision
         => new(OutboundOutcome.Permitted, ReasonCode.None, chat, draft, text, sessionId, null, isFirstContact, null, send);
 
     /// <summary>A message held as <paramref name="draft"/> for an operator's approval.</summary>
-    public static OutboundDecision Drafted(ChatId chat, DraftId draft, string? sessionId, bool isFirstContact)
-        => new(OutboundOutcome.Draft, ReasonCode.None, chat, draft, null, sessionId, null, isFirstContact, null);
+    public static OutboundDecision Drafted(ChatId chat, DraftId draft, string? sessionId, bool isFirstContact, string? handle = null)
+        => new(OutboundOutcome.Draft, ReasonCode.None, chat, draft, null, sessionId, null, isFirstContact, null) { Handle = handle };
+
+    /// <summary>Gets the draft's short handle (<c>K7QM</c>) an owner types to approve or reject it.</summary>
+    public string? Handle { get; private init; }
 
     /// <summary>A denial.</summary>
     public static OutboundDecision Denied(ReasonCode reason, ChatId chat, TimeSpan? retryAfter = null, Exception? error = null, DraftId draft = default)

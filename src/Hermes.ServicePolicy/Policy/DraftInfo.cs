@@ -13,4 +13,8 @@ namespace Hermes.ServicePolicy.Policy;
 /// <param name="HasMedia">Whether it carries media.</param>
 /// <param name="CreatedAt">When it was drafted.</param>
 /// <param name="ExpiresAt">When it expires unless approved.</param>
-public sealed record DraftInfo(DraftId Id, ChatId Chat, string Text, bool IsFirstContact, Initiator Initiator, string? SessionId, bool HasMedia, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+public sealed record DraftInfo(DraftId Id, ChatId Chat, string Text, bool IsFirstContact, Initiator Initiator, string? SessionId, bool HasMedia, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Gets the short handle an owner types to approve or reject it (<c>/service approve K7QM</c>).</summary>
+    public string? Handle { get; init; }
+}

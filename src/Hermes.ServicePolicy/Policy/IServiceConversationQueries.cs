@@ -32,6 +32,13 @@ public interface IServiceConversationQueries
     /// </summary>
     IAsyncEnumerable<State.PolicyEvent> ReadHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the notices for the owner from the log, oldest first, after the log position <paramref name="afterSequence"/>
+    /// (the <see cref="Notices.OperatorNotice.Sequence"/> of the last one delivered; 0 for all): a new draft, an expired
+    /// draft, a failed or unknown send. None is lost to a crash or to a time when no host listened.
+    /// </summary>
+    IAsyncEnumerable<Notices.OperatorNotice> ReadNoticesAsync(long afterSequence = 0, CancellationToken cancellationToken = default);
+
     /// <summary>Applies a new configuration atomically (state is kept). An invalid one is refused and the one in force stays.</summary>
     ValueTask<ConfigurationResult> ApplyConfigurationAsync(ServiceConversationOptions options, CancellationToken cancellationToken = default);
 }

@@ -47,6 +47,12 @@ public sealed partial class ServiceConversationPolicy
                 return new ConfigurationResult(false, errors, failure);
             }
 
+            if (ServiceChatsMadeOperators(configuration) is { Count: > 0 } conflicts)
+            {
+                var refused = new PolicyEvent { Type = PolicyEventType.PolicyRejected, Timestamp = now, Actor = SystemActor, Detail = string.Join("; ", conflicts) };
+                return new ConfigurationResult(false, conflicts, await _journal.CommitAsync([refused], cancellationToken).ConfigureAwait(false));
+            }
+
             var previous = Volatile.Read(ref _configuration);
             var loaded = new PolicyEvent { Type = PolicyEventType.PolicyLoaded, Timestamp = now, Actor = SystemActor, Detail = DescribeChange(previous, configuration) };
             var error = await _journal.CommitAsync([loaded], cancellationToken).ConfigureAwait(false);
@@ -63,6 +69,21 @@ public sealed partial class ServiceConversationPolicy
         {
             _journal.Exit();
         }
+    }
+
+    // An operator chat is never a service chat: a configuration may not make an existing one the owner's chat.
+    private List<ConfigurationError> ServiceChatsMadeOperators(PolicyConfiguration configuration)
+    {
+        var conflicts = new List<ConfigurationError>();
+        foreach (var chat in configuration.OperatorChats)
+        {
+            if (_state.View(chat, configuration).Record is { IsService: true, Revoked: false })
+            {
+                conflicts.Add(new ConfigurationError("operator_chats", chat.ToString(), "this chat is a service chat (contacted or approved): revoke it first; an operator chat is never a service chat"));
+            }
+        }
+
+        return conflicts;
     }
 
     private static string DescribeChange(PolicyConfiguration previous, PolicyConfiguration next)

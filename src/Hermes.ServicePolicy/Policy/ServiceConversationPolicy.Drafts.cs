@@ -165,6 +165,7 @@ public sealed partial class ServiceConversationPolicy
             }
 
             _state.Sends.PruneClosed(now);
+            _state.Handles.Prune(now);
             return new SweepResult(draftsExpired, events.Count - draftsExpired);
         }
         finally

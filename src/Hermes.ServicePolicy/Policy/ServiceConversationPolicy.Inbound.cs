@@ -16,7 +16,9 @@ public sealed partial class ServiceConversationPolicy
         var configuration = Volatile.Read(ref _configuration);
         if (!configuration.Enabled)
         {
-            return Done(InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat)));
+            return Done(configuration.OperatorChats.Count > 0 && OperatorDecision(message, configuration) is { } owner
+                ? owner
+                : InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat)));
         }
 
         // The hot path: a service chat's reply. One lookup, no clock, no lock, no allocation. Everything that
@@ -25,7 +27,7 @@ public sealed partial class ServiceConversationPolicy
         {
             var view = _state.View(message.Chat, configuration);
             if (view.IsService
-                && (message.Text is null || !configuration.IsCommand(message.Text))
+                && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
                 && !(configuration.AutoPromote && InboundRules.CanPromote(view)))
             {
                 RecordReply(view);
@@ -34,6 +36,20 @@ public sealed partial class ServiceConversationPolicy
         }
 
         return DecideInboundSlowAsync(message, cancellationToken);
+    }
+
+    /// <summary>An operator chat's message (under any alias): the owner's own, never a service message nor blocked.</summary>
+    private InboundDecision? OperatorDecision(InboundMessage message, PolicyConfiguration configuration)
+    {
+        var primary = _state.PrimaryOf(message.Chat);
+        _state.Aliases.TryGetAlias(primary, out var alias);
+        if (!configuration.IsOperator(primary, alias) && !(message.AlternateChat.IsOneToOne && configuration.IsOperator(message.AlternateChat, default)))
+        {
+            return null;
+        }
+
+        var operatorChat = configuration.IsOperator(primary, default) || alias.IsEmpty ? primary : alias;
+        return InboundDecision.FromOperator(configuration.IsOperator(operatorChat, default) ? operatorChat : primary, message.Text is not null && configuration.OperatorCommand.Arguments(message.Text) is not null);
     }
 
     private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
@@ -85,6 +101,11 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<InboundDecision> DecideInboundCoreAsync(InboundMessage message, CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _configuration) is { OperatorChats.Count: > 0 } withOperators && OperatorDecision(message, withOperators) is { } owner)
+        {
+            return owner;
+        }
+
         var kindReason = OutboundRules.KindReason(message.Chat);
         if (kindReason != ReasonCode.None)
         {
@@ -133,7 +154,7 @@ public sealed partial class ServiceConversationPolicy
                 return await BlockInsideGateAsync(view.Primary, view.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, now, cancellationToken).ConfigureAwait(false);
             }
 
-            var asPlainText = message.Text is not null && configuration.IsCommand(message.Text);
+            var asPlainText = message.Text is not null && configuration.IsPlainTextOnly(message.Text);
             var events = InboundRules.Delivery(view, asPlainText, configuration, now);
             if (events.Length > 0 && await _journal.CommitAsync(events, cancellationToken).ConfigureAwait(false) is { } error)
             {

@@ -15,7 +15,7 @@ public sealed partial class ServiceConversationPolicy
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> ApproveChatAsync(ChatId chat, string approvedBy, ServiceChatMode? mode = null, CancellationToken cancellationToken = default)
-        => OperateAsync(chat, approvedBy, (StateProjection _, in ChatView view, DateTimeOffset now, PolicyConfiguration configuration, string actor) => OperatorRules.ApproveChat(view, mode, now, configuration, actor), cancellationToken);
+        => OperateAsync(chat, approvedBy, (StateProjection _, in ChatView view, DateTimeOffset now, PolicyConfiguration configuration, string actor) => OperatorRules.ApproveChat(view, mode, now, configuration, actor, IsOperatorChat(view.Primary, configuration)), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> SetModeAsync(ChatId chat, ServiceChatMode mode, string changedBy, CancellationToken cancellationToken = default)
@@ -99,6 +99,14 @@ public sealed partial class ServiceConversationPolicy
             if (phoneLinked || lidLinked)
             {
                 return OperatorResult.Failed(ReasonCode.InvalidState); // links are never moved
+            }
+
+            var configuration = Volatile.Read(ref _configuration);
+            var phoneView = _state.View(phone, configuration);
+            var lidView = _state.View(lid, configuration);
+            if ((configuration.IsOperator(phone, default) && lidView.IsService) || (configuration.IsOperator(lid, default) && phoneView.IsService))
+            {
+                return OperatorResult.Failed(ReasonCode.InvalidState); // an operator chat never becomes one with a service chat
             }
 
             if (!TryNow(out var now, out var clockError))

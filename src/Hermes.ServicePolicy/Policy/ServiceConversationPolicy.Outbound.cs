@@ -59,6 +59,12 @@ public sealed partial class ServiceConversationPolicy
         return Done(PermitAutonomous(request, view, now, configuration));
     }
 
+    private bool IsOperatorChat(ChatId primary, PolicyConfiguration configuration)
+    {
+        _state.Aliases.TryGetAlias(primary, out var alias);
+        return configuration.IsOperator(primary, alias);
+    }
+
     private RateLimitDecision AcquireAutonomousSend(in ChatView view, DateTimeOffset now, PolicyConfiguration configuration)
         => _limiter is SlidingLogRateLimiter builtIn && view.Slot is { } slot
             ? builtIn.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends, ref slot.LimiterState)
@@ -145,7 +151,7 @@ public sealed partial class ServiceConversationPolicy
             }
 
             var view = _state.View(request.Chat, configuration);
-            var (route, reason) = OutboundRules.Route(view, request, configuration, _state.IsRecentlyBlocked(view.Primary, now));
+            var (route, reason) = OutboundRules.Route(view, request, configuration, _state.IsRecentlyBlocked(view.Primary, now), IsOperatorChat(view.Primary, configuration));
             switch (route)
             {
                 case OutboundRoute.Denied:
@@ -154,9 +160,10 @@ public sealed partial class ServiceConversationPolicy
                 case OutboundRoute.FollowUpDraft:
                     var firstContact = route == OutboundRoute.FirstContactDraft;
                     var id = DraftId.New();
-                    return await _journal.CommitAsync([OutboundRules.Drafted(request, view.Primary, id, firstContact, now, configuration)], cancellationToken).ConfigureAwait(false) is { } draftError
+                    var handle = _state.Handles.New(now);
+                    return await _journal.CommitAsync([OutboundRules.Drafted(request, view.Primary, id, handle, firstContact, now, configuration)], cancellationToken).ConfigureAwait(false) is { } draftError
                         ? OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: draftError)
-                        : OutboundDecision.Drafted(view.Primary, id, request.SessionId, firstContact);
+                        : OutboundDecision.Drafted(view.Primary, id, request.SessionId, firstContact, handle);
                 case OutboundRoute.FirstContactPermit:
                     return await PermitFirstContactAsync(request, view, now, configuration, cancellationToken).ConfigureAwait(false);
             }

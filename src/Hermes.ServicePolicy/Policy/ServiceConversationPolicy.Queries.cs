@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Tasks;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.State;
@@ -41,7 +42,7 @@ public sealed partial class ServiceConversationPolicy
         var infos = new List<DraftInfo>(pending.Count);
         foreach (var d in pending)
         {
-            infos.Add(new DraftInfo(d.Id, _state.PrimaryOf(d.Chat), d.Text, d.IsFirstContact, d.Initiator, d.Session, d.HasMedia, d.CreatedAt, d.ExpiresAt));
+            infos.Add(new DraftInfo(d.Id, _state.PrimaryOf(d.Chat), d.Text, d.IsFirstContact, d.Initiator, d.Session, d.HasMedia, d.CreatedAt, d.ExpiresAt) { Handle = d.Handle });
         }
 
         return infos;
@@ -74,4 +75,25 @@ public sealed partial class ServiceConversationPolicy
             yield return e;
         }
     }
+
+    private static readonly IReadOnlySet<PolicyEventType> NoticeTypes = new HashSet<PolicyEventType>
+    {
+        PolicyEventType.FirstContactDrafted, PolicyEventType.DraftCreated, PolicyEventType.FirstContactExpired,
+        PolicyEventType.DraftExpired, PolicyEventType.SendFailed, PolicyEventType.SendUnknown,
+    };
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Notices.OperatorNotice> ReadNoticesAsync(long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var e in ReadHistoryAsync(new HistoryQuery { AfterSequence = afterSequence, Types = NoticeTypes }, cancellationToken).ConfigureAwait(false))
+        {
+            if (Notices.OperatorNotice.From(e) is { } notice)
+            {
+                yield return notice;
+            }
+        }
+    }
+
+    /// <summary>Gets a chat's last known display name, if any (as the host's transport reported it).</summary>
+    public string? GetChatName(ChatId chat) => _state.NameOf(_state.PrimaryOf(chat));
 }

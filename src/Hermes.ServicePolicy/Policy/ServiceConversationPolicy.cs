@@ -132,6 +132,30 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>Gets how many audit events wait for a sink that is behind (0 when every sink has caught up).</summary>
     public int AuditBacklog => _outbox.Backlog;
 
+    /// <summary>Gets the configuration in force (the command processor reads the operator settings from it).</summary>
+    internal PolicyConfiguration Configuration => Volatile.Read(ref _configuration);
+
+    /// <summary>Gets the policy's clock.</summary>
+    internal TimeProvider Time => _time;
+
+    /// <summary>The draft a handle (<c>K7QM</c>, any case) or a full draft id names, or default.</summary>
+    internal DraftId FindDraft(string handleOrId)
+        => _state.Drafts.ContainsKey(handleOrId) ? new DraftId(handleOrId)
+            : _state.Handles.Find(handleOrId) is { } id ? new DraftId(id) : default;
+
+    /// <summary>How many chats are paused and revoked now.</summary>
+    internal (int Paused, int Revoked) CountPausedAndRevoked()
+    {
+        int paused = 0, revoked = 0;
+        foreach (var (_, record) in _state.Chats.Records())
+        {
+            paused += record is { IsService: true, Paused: true } ? 1 : 0;
+            revoked += record.Revoked ? 1 : 0;
+        }
+
+        return (paused, revoked);
+    }
+
     /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
     internal Task TimerCheckpoint => _checkpoints.TimerSave;
 

@@ -76,6 +76,17 @@ public sealed class ServiceConversationPolicyBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a receiver of the owner's notices (new drafts, expired drafts, failed or unknown sends), fed after the fact
+    /// like an audit sink; see <see cref="Notices.IOperatorNoticeSink"/>.
+    /// </summary>
+    public ServiceConversationPolicyBuilder AddNoticeSink(Notices.IOperatorNoticeSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        _sinks.Add(new Notices.NoticeAuditSink(sink));
+        return this;
+    }
+
     /// <summary>Replaces the default <see cref="SlidingLogRateLimiter"/>.</summary>
     public ServiceConversationPolicyBuilder WithRateLimiter(IRateLimiter limiter)
     {

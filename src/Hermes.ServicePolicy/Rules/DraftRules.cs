@@ -50,6 +50,7 @@ internal static class DraftRules
 
     public static PolicyEvent Expiry(DraftRecord draft, ChatId primary, DateTimeOffset now) => new()
     {
+        Handle = draft.Handle,
         Type = draft.IsFirstContact ? PolicyEventType.FirstContactExpired : PolicyEventType.DraftExpired,
         Timestamp = now,
         Chat = primary,
@@ -59,6 +60,7 @@ internal static class DraftRules
 
     public static PolicyEvent Rejection(DraftRecord draft, ChatId primary, string actor, DateTimeOffset now) => new()
     {
+        Handle = draft.Handle,
         Type = draft.IsFirstContact ? PolicyEventType.FirstContactRejected : PolicyEventType.DraftRejected,
         Timestamp = now,
         Chat = primary,
@@ -68,6 +70,7 @@ internal static class DraftRules
 
     public static PolicyEvent Cancellation(DraftRecord draft, ChatId primary, string actor, DateTimeOffset now) => new()
     {
+        Handle = draft.Handle,
         Type = draft.IsFirstContact ? PolicyEventType.FirstContactCancelled : PolicyEventType.DraftCancelled,
         Timestamp = now,
         Chat = primary,

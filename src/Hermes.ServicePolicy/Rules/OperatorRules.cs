@@ -12,8 +12,13 @@ namespace Hermes.ServicePolicy.Rules;
 /// </summary>
 internal static class OperatorRules
 {
-    public static (PolicyEvent[]? Events, ReasonCode Reason) ApproveChat(in ChatView view, ServiceChatMode? mode, DateTimeOffset now, PolicyConfiguration configuration, string actor)
+    public static (PolicyEvent[]? Events, ReasonCode Reason) ApproveChat(in ChatView view, ServiceChatMode? mode, DateTimeOffset now, PolicyConfiguration configuration, string actor, bool isOperatorChat = false)
     {
+        if (isOperatorChat)
+        {
+            return (null, ReasonCode.InvalidState); // an operator chat is never a service chat
+        }
+
         var target = mode ?? (view.IsService && view.Record is { IsService: true, Mode: { } current } ? current : configuration.DefaultMode);
         return ([new PolicyEvent { Type = PolicyEventType.ChatApproved, Timestamp = now, Chat = view.Primary, Actor = actor, ToMode = target }], ReasonCode.None);
     }

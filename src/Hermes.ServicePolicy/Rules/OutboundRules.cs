@@ -54,8 +54,13 @@ internal static class OutboundRules
             && (request.SessionId is null || view.Session is not null);
 
     /// <summary>The route of a request, after the kind check: a denial reason, or where it goes.</summary>
-    public static (OutboundRoute Route, ReasonCode Reason) Route(in ChatView view, in OutboundRequest request, PolicyConfiguration configuration, bool recentlyBlocked)
+    public static (OutboundRoute Route, ReasonCode Reason) Route(in ChatView view, in OutboundRequest request, PolicyConfiguration configuration, bool recentlyBlocked, bool isOperatorChat = false)
     {
+        if (isOperatorChat)
+        {
+            return (OutboundRoute.Denied, ReasonCode.InvalidState); // the owner's own chat is never a service chat
+        }
+
         var reason = BeforeMode(view, request.HasMedia, configuration);
         if (reason == ReasonCode.None && !view.IsService && request.Initiator == Initiator.Agent && !configuration.AllowAgentInitiated)
         {
@@ -94,8 +99,9 @@ internal static class OutboundRules
         DraftId = draft.Value,
     };
 
-    public static PolicyEvent Drafted(in OutboundRequest request, ChatId primary, DraftId id, bool firstContact, DateTimeOffset now, PolicyConfiguration configuration) => new()
+    public static PolicyEvent Drafted(in OutboundRequest request, ChatId primary, DraftId id, string handle, bool firstContact, DateTimeOffset now, PolicyConfiguration configuration) => new()
     {
+        Handle = handle,
         Type = firstContact ? PolicyEventType.FirstContactDrafted : PolicyEventType.DraftCreated,
         Timestamp = now,
         Chat = primary,

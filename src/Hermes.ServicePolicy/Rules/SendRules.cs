@@ -65,6 +65,7 @@ internal static class SendRules
         Initiator = pending.Initiator,
         FirstContact = outcome != SendOutcome.Delivered && pending.FirstContact,
         DraftId = pending.Draft.Value,
+        Handle = !pending.Draft.IsEmpty && state.Drafts.TryGetValue(pending.Draft.Value!, out var draft) ? draft.Handle : null,
         SessionId = outcome == SendOutcome.Delivered ? pending.Session : null,
         Text = outcome == SendOutcome.Delivered ? pending.Text : null,
         TransportMessageId = outcome == SendOutcome.Delivered ? transportMessageId : null,

@@ -33,6 +33,9 @@ public sealed record PolicyEvent
     /// <summary>Gets the draft involved, if any.</summary>
     public string? DraftId { get; init; }
 
+    /// <summary>Gets the short handle of the draft involved (<c>K7QM</c>), written when the draft is created.</summary>
+    public string? Handle { get; init; }
+
     /// <summary>Gets the host session involved, if any.</summary>
     public string? SessionId { get; init; }
 

@@ -45,6 +45,7 @@ internal static class PolicyEventJson
         }
 
         WriteIfPresent(writer, "draft", e.DraftId);
+        WriteIfPresent(writer, "handle", e.Handle);
         WriteIfPresent(writer, "session", e.SessionId);
         if (e.FromMode is { } from)
         {
@@ -129,7 +130,7 @@ internal static class PolicyEventJson
         PolicyEventType? type = null;
         DateTimeOffset? time = null;
         ChatId chat = default, alias = default;
-        string? actor = null, draft = null, session = null, text = null, detail = null;
+        string? actor = null, draft = null, session = null, text = null, detail = null, handle = null;
         var reason = ReasonCode.None;
         ServiceChatMode? from = null, to = null;
         var count = 0;
@@ -170,6 +171,9 @@ internal static class PolicyEventJson
                     break;
                 case "draft":
                     draft = value.GetString();
+                    break;
+                case "handle":
+                    handle = value.GetString();
                     break;
                 case "session":
                     session = value.GetString();
@@ -237,6 +241,7 @@ internal static class PolicyEventJson
             Actor = actor,
             Reason = reason,
             DraftId = draft,
+            Handle = handle,
             SessionId = session,
             FromMode = from,
             ToMode = to,

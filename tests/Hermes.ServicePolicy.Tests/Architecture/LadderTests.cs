@@ -10,13 +10,13 @@ namespace Hermes.ServicePolicy.Tests.Architecture;
 /// <summary>docs/architecture.md: the core's folders form a ladder (no folder uses one below it), and no file grows past ~400 lines.</summary>
 public partial class LadderTests
 {
-    private static readonly string[] Ladder = ["Text", "Identity", "", "Discovery", "Targeting", "Configuration", "RateLimiting", "State", "Audit", "Engine", "Rules", "Policy"];
+    private static readonly string[] Ladder = ["Text", "Identity", "", "Discovery", "Targeting", "Configuration", "RateLimiting", "State", "Audit", "Notices", "Engine", "Rules", "Policy", "Commands"];
 
     // Discovery and Targeting share a rung (targeting looks names up in the directory; the directory never resolves).
     private static readonly Dictionary<string, int> Rung = new(StringComparer.Ordinal)
     {
         ["Text"] = 1, ["Identity"] = 2, [""] = 3, ["Discovery"] = 4, ["Targeting"] = 5, ["Configuration"] = 6,
-        ["RateLimiting"] = 6, ["State"] = 7, ["Audit"] = 8, ["Engine"] = 9, ["Rules"] = 10, ["Policy"] = 11,
+        ["RateLimiting"] = 6, ["State"] = 7, ["Audit"] = 8, ["Notices"] = 9, ["Engine"] = 10, ["Rules"] = 11, ["Policy"] = 12, ["Commands"] = 13,
     };
 
     private static string CoreDirectory()

@@ -1,0 +1,87 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace Hermes.ServicePolicy.Text;
+
+/// <summary>
+/// Recognises the operator command word (<c>operator_command</c>, <c>/service</c> by default) at the start of a text
+/// the way command prefixes are recognised: invisible characters skipped (also inside the word), compatibility forms
+/// folded (NFKC: a full-width <c>／ｓｅｒｖｉｃｅ</c> is the word), case ignored. A command is the word followed by white
+/// space or the end of the text (<c>/servicex</c> is not one); a service chat's text that merely starts with the word
+/// is still flagged as plain text.
+/// </summary>
+internal sealed class OperatorCommandMatcher
+{
+    private readonly string _word; // NFKC, upper case
+
+    public OperatorCommandMatcher(string command) => _word = Fold(command);
+
+    /// <summary>Whether <paramref name="command"/> is a valid <c>operator_command</c>: 2–32 characters, no white space, a visible symbol first.</summary>
+    public static bool IsValidCommand(string? command)
+    {
+        if (command is null || command.Length is < 2 or > 32 || UnicodeText.HasLoneSurrogate(command))
+        {
+            return false;
+        }
+
+        foreach (var (_, _, codePoint) in UnicodeText.CodePoints(command))
+        {
+            if (Rune.IsWhiteSpace(new Rune(codePoint)) || UnicodeText.IsInvisible(codePoint))
+            {
+                return false;
+            }
+        }
+
+        var first = Rune.GetRuneAt(command, 0);
+        return !Rune.IsLetterOrDigit(first) && CharUnicodeInfo.GetUnicodeCategory(first.Value) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark);
+    }
+
+    /// <summary>When <paramref name="text"/> is a command: the rest of the text after the word (trimmed); otherwise null.</summary>
+    public string? Arguments(string text)
+    {
+        var head = FirstWord(text, out var rest);
+        return head is not null && string.Equals(Fold(head), _word, StringComparison.Ordinal) ? rest.Trim() : null;
+    }
+
+    /// <summary>Whether the text starts with the word (followed by anything): a service chat's text is then plain text.</summary>
+    public bool StartsWith(ReadOnlySpan<char> text)
+    {
+        var trimmed = UnicodeText.TrimStartInvisible(text);
+        if (trimmed.IsEmpty || (trimmed[0] < 128 && trimmed[0] != _word[0]))
+        {
+            return false; // the usual case: an ordinary first character, one comparison
+        }
+
+        var head = trimmed[..Math.Min(trimmed.Length, (_word.Length * 4) + 8)].ToString();
+        return Fold(head).StartsWith(_word, StringComparison.Ordinal);
+    }
+
+    // The first run of non-white-space characters after leading invisible characters, and what follows it.
+    private static string? FirstWord(string text, out string rest)
+    {
+        var trimmed = UnicodeText.TrimStartInvisible(text.AsSpan());
+        var end = 0;
+        while (end < trimmed.Length && !char.IsWhiteSpace(trimmed[end]))
+        {
+            end++;
+        }
+
+        rest = trimmed[end..].ToString();
+        return end == 0 ? null : trimmed[..end].ToString();
+    }
+
+    private static string Fold(string text)
+    {
+        var visible = new StringBuilder(text.Length);
+        foreach (var (_, _, codePoint) in UnicodeText.CodePoints(text))
+        {
+            if (!UnicodeText.IsInvisible(codePoint))
+            {
+                visible.Append(char.ConvertFromUtf32(codePoint));
+            }
+        }
+
+        return UnicodeNormalization.Normalize(visible.ToString(), NormalizationForm.FormKC).ToUpperInvariant();
+    }
+}
