@@ -21,7 +21,7 @@ internal static class ScenarioResults
         var result = decision.Outcome switch
         {
             OutboundOutcome.Permitted => new JsonObject { ["decision"] = "sent", ["chat"] = decision.Chat.ToString(), ["send"] = decision.Send.ToString() },
-            OutboundOutcome.Draft => new JsonObject { ["decision"] = "draft", ["chat"] = decision.Chat.ToString(), ["draft"] = decision.Draft.Value },
+            OutboundOutcome.Draft => new JsonObject { ["decision"] = "draft", ["chat"] = decision.Chat.ToString(), ["draft"] = decision.Draft.Value, ["handle"] = decision.Handle },
             _ => new JsonObject { ["decision"] = "denied", ["reason"] = decision.Reason.ToCode() },
         };
         if (decision.RetryAfter is { } retry)

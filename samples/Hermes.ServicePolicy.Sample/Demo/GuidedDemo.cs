@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading.Tasks;
 using System.Xml;
 using Hermes.ServicePolicy.Audit;
+using Hermes.ServicePolicy.Commands;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Identity;
@@ -44,13 +45,14 @@ internal static class GuidedDemo
         {
             Enabled = true,
             MaxConsecutiveAgentSendsWithoutReply = 2,
+            OperatorChats = ["+34 611 222 333"],
             StateDirectory = directory,
         };
 
         t.Heading("Hermes.ServicePolicy: a guided demo");
         t.Line("An agent wants to ask Movistar about a bill over WhatsApp. The policy decides; the host transports.");
         t.Note($"state: file-backed store in {directory} (removed afterwards)");
-        t.Note("configuration: enabled: true, default_mode: draft_first, max_new_service_chats_per_day: 3,");
+        t.Note("configuration: enabled: true, default_mode: draft_first, max_new_service_chats_per_day: 3, operator_chats: +34 611 222 333,");
         t.Note("               max_consecutive_agent_sends_without_reply: 2, everything else at its safe default");
 
         await using var policy = await new ServiceConversationPolicyBuilder()
@@ -94,15 +96,26 @@ internal static class GuidedDemo
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(movistar, "Hola, quiero revisar mi última factura.", Initiator.Operator, Session)).ConfigureAwait(false);
         await ShowAsync(t, policy, draft).ConfigureAwait(false);
 
-        t.Heading("6. The owner approves, but the bridge is down: the send fails and nothing is lost");
+        t.Note("the owner's phone gets a notice in their own chat (+34 611 222 333):");
+        await foreach (var notice in policy.ReadNoticesAsync().ConfigureAwait(false))
+        {
+            foreach (var line in string.Join('\n', notice.Format("/service", policy.GetChatName(notice.Chat))).Split('\n'))
+            {
+                t.Line($"    │ {line}");
+            }
+        }
+
+        t.Heading($"6. The owner replies \"/service approve {draft.Handle}\" from their chat, but the bridge is down");
         clock.Advance(TimeSpan.FromMinutes(2));
+        var commands = new OperatorCommandProcessor(policy);
+        var owner = ChatId.Parse("34611222333@s.whatsapp.net");
         transport.Disconnected = true;
-        await ShowAsync(t, policy, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false), transport).ConfigureAwait(false);
-        t.Note($"the daily slot is back and the draft waits again: {policy.GetPendingDrafts().Count} pending, same id");
+        await OwnerAsync(t, policy, commands, owner, $"/service approve {draft.Handle}", transport).ConfigureAwait(false);
+        t.Note($"the daily slot is back and the draft waits again: {policy.GetPendingDrafts().Count} pending, same handle");
 
         t.Heading("7. The owner approves again: exactly that text is sent, once");
-        await ShowAsync(t, policy, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false), transport).ConfigureAwait(false);
-        await ShowAsync(t, policy, await policy.ApproveDraftAsync(draft.Draft, "owner").ConfigureAwait(false)).ConfigureAwait(false);
+        await OwnerAsync(t, policy, commands, owner, $"/service approve {draft.Handle}", transport).ConfigureAwait(false);
+        await OwnerAsync(t, policy, commands, owner, $"/service approve {draft.Handle}", transport).ConfigureAwait(false);
 
         t.Heading($"8. Movistar replies: delivered into the same session ({Session})");
         clock.Advance(TimeSpan.FromMinutes(3));
@@ -192,6 +205,22 @@ internal static class GuidedDemo
                     ? $"{decision.Reason.Describe()} (retry after {XmlConvert.ToString(retry)})"
                     : decision.Explain());
                 break;
+        }
+    }
+
+    // The owner's message from their own chat goes to the command processor; its permits go to the transport.
+    private static async Task OwnerAsync(Terminal t, ServiceConversationPolicy policy, OperatorCommandProcessor commands, ChatId owner, string text, FakeWhatsAppTransport transport)
+    {
+        t.Line($"  owner › {text}");
+        var result = await commands.ExecuteAsync(owner, text).ConfigureAwait(false);
+        foreach (var line in result.Reply.Split('\n'))
+        {
+            t.Line($"    │ {line}");
+        }
+
+        foreach (var permit in result.Sends)
+        {
+            await ShowAsync(t, policy, permit, transport).ConfigureAwait(false);
         }
     }
 

@@ -33,6 +33,9 @@ public static class InteractiveCommand
           confirm SEND OUTCOME [--error E]     report a pending send (a --send-name or a send id): delivered,
                                                failed or unknown
           sweep                                expire old drafts, close sends not reported in time
+          drafts                               the drafts waiting, with their handles (as the owner sees them)
+          /service ...                         an operator command, as from the first of operator_chats
+          notices                              what the owner was told since the last 'notices'
           reject DRAFT [--by NAME]
           inbound CHAT TEXT [--alt JID] [--media]
           approve-chat CHAT [--mode MODE] [--by NAME]
@@ -150,6 +153,12 @@ public static class InteractiveCommand
     internal static JsonObject ToStep(List<string> tokens, ScenarioRunner runner)
     {
         var command = tokens[0];
+        if (command.StartsWith('/'))
+        {
+            // The owner's own chat: the processor reads the rest of the line as the command's arguments.
+            return new JsonObject { ["op"] = "operator", ["text"] = string.Join(' ', tokens) };
+        }
+
         var (positional, options) = Split(tokens);
         string Arg(int index, string name) => index < positional.Count ? positional[index] : throw new FormatException($"'{command}' needs {name}");
         string Rest(string name) => positional.Count > 0 ? string.Join(' ', positional) : throw new FormatException($"'{command}' needs {name}");
@@ -221,6 +230,12 @@ public static class InteractiveCommand
 
             case "sweep":
                 step = new JsonObject { ["op"] = "sweep" };
+                break;
+            case "drafts":
+                step = new JsonObject { ["op"] = "operator", ["text"] = "/service drafts" };
+                break;
+            case "notices":
+                step = new JsonObject { ["op"] = "notices" };
                 break;
             case "trail":
                 step = new JsonObject { ["op"] = "history" };

@@ -107,6 +107,7 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
         services.TryAddSingleton<IKnownChatSource>(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy);
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy.Directory);
         services.TryAddSingleton(sp => sp.GetRequiredService<ServiceConversationPolicyHost>().Policy.Resolver);
+        services.TryAddSingleton(sp => new Hermes.ServicePolicy.Commands.OperatorCommandProcessor(sp.GetRequiredService<ServiceConversationPolicyHost>().Policy));
         return services;
     }
 }

@@ -88,6 +88,11 @@ public sealed class ServiceConversationPolicyHost : IHostedService, IAsyncDispos
                 builder.AddAuditSink(sink);
             }
 
+            foreach (var notices in _services.GetServices<Notices.IOperatorNoticeSink>())
+            {
+                builder.AddNoticeSink(notices);
+            }
+
             var policy = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
             if (_services.GetService<ServiceConversationConfiguration>() is { } configuration)
             {

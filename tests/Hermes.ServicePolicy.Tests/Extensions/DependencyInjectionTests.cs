@@ -217,6 +217,7 @@ public class DependencyInjectionTests
         Assert.That(provider.GetRequiredService<IServiceConversationGate>(), Is.SameAs(started));
         Assert.That(provider.GetRequiredService<IServiceConversationOperator>(), Is.SameAs(started));
         Assert.That(provider.GetRequiredService<IServiceConversationQueries>(), Is.SameAs(started));
+        Assert.That(provider.GetRequiredService<Hermes.ServicePolicy.Commands.OperatorCommandProcessor>().HelpText(), Does.Contain("/service approve"));
         Assert.That(provider.GetRequiredService<IServiceStateStore>(), Is.InstanceOf<InMemoryServiceStateStore>());
         Assert.That((await provider.GetRequiredService<IChatTargetResolver>().ResolveAsync("Movistar")).Chat.ToString(), Is.EqualTo("34610000111@s.whatsapp.net"));
         Assert.That((await provider.GetRequiredService<IChatDirectory>().ListAsync()).Single().Name, Is.EqualTo("Movistar"));
