@@ -104,5 +104,6 @@ internal sealed class PolicyConfiguration
     public bool IsCommand(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text);
 
     /// <summary>Whether a service chat's text must be delivered as plain text: a command prefix, or the operator command word.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool IsPlainTextOnly(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text) || OperatorCommand.StartsWith(text);
 }

@@ -45,7 +45,13 @@ internal sealed class OperatorCommandMatcher
     }
 
     /// <summary>Whether the text starts with the word (followed by anything): a service chat's text is then plain text.</summary>
+    /// <remarks>On the inbound hot path: a text that starts with a visible ASCII character other than the word's first is
+    /// answered by one comparison, inlined.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool StartsWith(ReadOnlySpan<char> text)
+        => !text.IsEmpty && (text[0] is <= ' ' or >= '\u007F' || text[0] == _word[0]) && StartsWithSlow(text);
+
+    private bool StartsWithSlow(ReadOnlySpan<char> text)
     {
         var trimmed = UnicodeText.TrimStartInvisible(text);
         if (trimmed.IsEmpty || (trimmed[0] < 128 && trimmed[0] != _word[0]))

@@ -1,0 +1,47 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.HermesBridge.Sending;
+using Hermes.ServicePolicy.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Hermes bridge client and the policy-gated sender.</summary>
+public static class HermesBridgeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="HermesBridgeClient"/> (typed, over <c>IHttpClientFactory</c>) and <see cref="GatedBridgeSender"/>.
+    /// Only the requests that are safe to repeat (<c>/health</c>, <c>/chat</c>, <c>/chats</c>, <c>/typing</c>) are retried
+    /// (3 attempts, exponential back-off with jitter, on connection failures and 5xx answers); polls and sends never are.
+    /// Resolve the sender after the policy opened (the host's start).
+    /// </summary>
+    public static IServiceCollection AddHermesBridge(this IServiceCollection services, Action<HermesBridgeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<HermesBridgeOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddHttpClient(HermesBridgeClient.HttpClientName);
+        services.AddHttpClient(HermesBridgeClient.SafeHttpClientName).AddResilienceHandler("hermes-bridge-safe", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 3,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldHandle = static args => ValueTask.FromResult(
+                args.Outcome.Exception is HttpRequestException
+                || args.Outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError }),
+        }));
+        services.TryAddSingleton<HermesBridgeClient>();
+        services.TryAddTransient(sp => new GatedBridgeSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<HermesBridgeClient>()));
+        return services;
+    }
+}

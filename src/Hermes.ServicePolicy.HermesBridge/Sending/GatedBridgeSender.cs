@@ -1,0 +1,70 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Policy;
+
+namespace Hermes.ServicePolicy.HermesBridge.Sending;
+
+/// <summary>What a gated send did: the policy's decision and, for a permit, the bridge's outcome as reported back.</summary>
+/// <param name="Decision">The policy's decision (a permit, a draft or a denial).</param>
+/// <param name="Report">What was reported for a permit: delivered, failed or unknown; null when nothing was sent.</param>
+/// <param name="Confirmation">The policy's answer to the report (not ok only if the policy failed closed).</param>
+public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Report, OperatorResult? Confirmation)
+{
+    /// <summary>Gets whether the message went out (the bridge answered 200).</summary>
+    public bool Delivered => Report is { Outcome: SendOutcome.Delivered };
+}
+
+/// <summary>
+/// The only way an agent should send through the bridge (docs/hermes-bridge.md): the policy decides, only a permit
+/// reaches <c>POST /send</c>, exactly once, and the HTTP outcome is reported back: 200 → delivered (with the bridge's
+/// message id); 400, 404, 503 or a refused connection → failed (the permit's changes are undone); a timeout, a reset
+/// connection, a 500 or an unreadable answer → unknown (it may have gone out; it counts as sent). Never a blind retry:
+/// the bridge has no idempotency, so a retry can duplicate a message. A text longer than the bridge's chunk size goes
+/// as one permit; a partial multi-part failure comes back as a 500, which is reported unknown.
+/// </summary>
+public sealed class GatedBridgeSender
+{
+    private readonly IServiceConversationGate _gate;
+    private readonly HermesBridgeClient _bridge;
+
+    /// <summary>Creates the sender over the policy's gate and the bridge client.</summary>
+    public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(bridge);
+        _gate = gate;
+        _bridge = bridge;
+    }
+
+    /// <summary>Asks the policy, and sends and reports a permit.</summary>
+    public async Task<GatedSendResult> SendAsync(OutboundRequest request, CancellationToken cancellationToken = default)
+    {
+        var decision = await _gate.DecideOutboundAsync(request, cancellationToken).ConfigureAwait(false);
+        return decision.IsPermitted
+            ? await TransportAsync(decision, cancellationToken).ConfigureAwait(false)
+            : new GatedSendResult(decision, null, null);
+    }
+
+    /// <summary>Sends a permit the policy already gave (an approval's, an operator command's) and reports its outcome.</summary>
+    /// <exception cref="ArgumentException">The decision is not a permit.</exception>
+    public async Task<GatedSendResult> TransportAsync(OutboundDecision permit, CancellationToken cancellationToken = default)
+    {
+        if (!permit.IsPermitted || permit.Text is null)
+        {
+            throw new ArgumentException("Only a permit (OutboundOutcome.Permitted) can be sent.", nameof(permit));
+        }
+
+        // The report must reach the policy even when the caller gives up waiting: the message may be out already.
+        var sent = await _bridge.SendTextAsync(permit.Chat, permit.Text, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var report = sent.Status switch
+        {
+            BridgeStatus.Ok => SendReport.Delivered(sent.Value?.MessageId),
+            BridgeStatus.Refused => SendReport.Failed(sent.Error ?? "the bridge refused the send"),
+            _ => SendReport.Unknown(sent.Error),
+        };
+        var confirmation = await _gate.ConfirmSendAsync(permit.Send, report, CancellationToken.None).ConfigureAwait(false);
+        return new GatedSendResult(permit, report, confirmation);
+    }
+}

@@ -1,0 +1,235 @@
+#if NET10_0_OR_GREATER
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hermes.ServicePolicy.Tests.HermesBridge;
+
+/// <summary>
+/// A faithful fake of Hermes's WhatsApp bridge (tests/.../BRIDGE.md of the product owner), in process on IPv4 loopback
+/// with Kestrel: the Host-header check, 503 while disconnected, 400 for missing fields, 500 for a bare number (the
+/// bridge does not normalise ids), Express's HTML pages for unknown routes, the destructive <c>/messages</c> queue of
+/// 100 items that drops the oldest, and no de-duplication.
+/// </summary>
+internal sealed class FakeBridge : IAsyncDisposable
+{
+    private const int QueueCapacity = 100;
+    private readonly WebApplication _app;
+    private readonly object _lock = new();
+    private readonly List<JsonObject> _queue = [];
+    private int _nextId;
+
+    private FakeBridge(WebApplication app) => _app = app;
+
+    public Uri Address { get; private set; } = null!;
+
+    public bool Connected { get; set; } = true;
+
+    /// <summary>Every accepted send: chat and text, in order.</summary>
+    public List<(string ChatId, string Message)> Sent { get; } = [];
+
+    /// <summary>Every request to /send, accepted or not (the gated sender must never repeat one).</summary>
+    public int SendRequests;
+
+    /// <summary>When set, the next /send answers this status with this error instead of sending.</summary>
+    public (int Status, string Error)? NextSendFailure { get; set; }
+
+    /// <summary>When set, the next /send sends and then never answers (a timeout on the client's side).</summary>
+    public bool NextSendHangs { get; set; }
+
+    public static async Task<FakeBridge> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var bridge = new FakeBridge(app);
+        bridge.Map(app);
+        await app.StartAsync();
+        bridge.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return bridge;
+    }
+
+    /// <summary>Queues an inbound event as the bridge would (the oldest dropped past 100).</summary>
+    public void Receive(string chatId, string body, string? messageId = null, string? senderName = null)
+    {
+        lock (_lock)
+        {
+            _queue.Add(new JsonObject
+            {
+                ["messageId"] = messageId ?? $"3EB0{Interlocked.Increment(ref _nextId):X16}",
+                ["chatId"] = chatId,
+                ["senderId"] = chatId,
+                ["senderName"] = senderName ?? chatId.Split('@')[0],
+                ["chatName"] = senderName ?? chatId.Split('@')[0],
+                ["isGroup"] = chatId.EndsWith("@g.us", StringComparison.Ordinal),
+                ["body"] = body,
+                ["hasMedia"] = false,
+                ["mediaType"] = string.Empty,
+                ["mediaUrls"] = new JsonArray(),
+                ["timestamp"] = 1_795_000_000,
+                ["fromOwner"] = false,
+            });
+            if (_queue.Count > QueueCapacity)
+            {
+                _queue.RemoveAt(0);
+            }
+        }
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var host = context.Request.Host.Host.ToLowerInvariant();
+            if (!context.Request.Headers.ContainsKey("Host"))
+            {
+                await Json(context, 400, new JsonObject { ["error"] = "Missing Host header" });
+                return;
+            }
+
+            if (host is not ("localhost" or "127.0.0.1" or "::1" or "[::1]"))
+            {
+                await Json(context, 400, new JsonObject { ["error"] = "Invalid Host header. Bridge accepts loopback hosts only." });
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapGet("/health", (HttpContext c) => Json(c, 200, new JsonObject
+        {
+            ["status"] = Connected ? "connected" : "disconnected",
+            ["queueLength"] = QueueLength(),
+            ["uptime"] = 12.5,
+            ["scriptHash"] = "0123456789abcdef",
+            ["sendReadReceipts"] = false,
+        }));
+        app.MapGet("/messages", (HttpContext c) =>
+        {
+            JsonArray taken;
+            lock (_lock)
+            {
+                taken = new JsonArray([.. _queue.Select(e => (JsonNode)e.DeepClone())]);
+                _queue.Clear();
+            }
+
+            return Json(c, 200, taken);
+        });
+        app.MapPost("/send", SendAsync);
+        app.MapPost("/typing", async (HttpContext c) =>
+        {
+            var body = await Body(c);
+            await (!Connected ? Json(c, 503, new JsonObject { ["error"] = "Not connected" })
+                : string.IsNullOrEmpty(Text(body, "chatId")) ? Json(c, 400, new JsonObject { ["error"] = "chatId required" })
+                : Json(c, 200, new JsonObject { ["success"] = true }));
+        });
+        app.MapGet("/chat/{id}", (HttpContext c, string id) => Json(c, 200, new JsonObject
+        {
+            ["name"] = id.Split('@')[0],
+            ["isGroup"] = id.EndsWith("@g.us", StringComparison.Ordinal),
+            ["participants"] = new JsonArray(),
+        }));
+        app.MapFallback(async (HttpContext c) =>
+        {
+            // Express's default page for an unknown route.
+            c.Response.StatusCode = 404;
+            c.Response.ContentType = "text/html; charset=utf-8";
+            await c.Response.WriteAsync($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot {c.Request.Method} {c.Request.Path}</pre>\n</body>\n</html>\n");
+        });
+    }
+
+    private async Task SendAsync(HttpContext c)
+    {
+        Interlocked.Increment(ref SendRequests);
+        var body = await Body(c);
+        if (!Connected)
+        {
+            await Json(c, 503, new JsonObject { ["error"] = "Not connected to WhatsApp" });
+            return;
+        }
+
+        var chat = Text(body, "chatId");
+        var message = Text(body, "message");
+        if (string.IsNullOrEmpty(chat) || string.IsNullOrEmpty(message))
+        {
+            await Json(c, 400, new JsonObject { ["error"] = "chatId and message are required" });
+            return;
+        }
+
+        if (!chat.Contains('@', StringComparison.Ordinal))
+        {
+            await Json(c, 500, new JsonObject { ["error"] = "Cannot destructure property 'user' of 'jidDecode(...)' as it is undefined." });
+            return;
+        }
+
+        if (NextSendFailure is { } failure)
+        {
+            NextSendFailure = null;
+            await Json(c, failure.Status, new JsonObject { ["error"] = failure.Error });
+            return;
+        }
+
+        lock (_lock)
+        {
+            Sent.Add((chat, message));
+        }
+
+        if (NextSendHangs)
+        {
+            NextSendHangs = false;
+            await Task.Delay(Timeout.Infinite, c.RequestAborted).ContinueWith(static _ => { }, TaskScheduler.Default);
+            return;
+        }
+
+        var id = $"3EB0{Interlocked.Increment(ref _nextId):X16}";
+        await Json(c, 200, new JsonObject { ["success"] = true, ["messageId"] = id, ["messageIds"] = new JsonArray(id) });
+    }
+
+    private int QueueLength()
+    {
+        lock (_lock)
+        {
+            return _queue.Count;
+        }
+    }
+
+    private static async Task<JsonObject?> Body(HttpContext c)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<JsonObject>(c.Request.Body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonObject? body, string name) => body?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static Task Json(HttpContext c, int status, JsonNode body)
+    {
+        c.Response.StatusCode = status;
+        c.Response.ContentType = "application/json; charset=utf-8";
+        return c.Response.WriteAsync(body.ToJsonString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+#endif

@@ -1,0 +1,135 @@
+#if NET10_0_OR_GREATER
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.HermesBridge.Sending;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+using Hermes.ServicePolicy.State;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using static Hermes.ServicePolicy.Tests.PolicyHarness;
+
+namespace Hermes.ServicePolicy.Tests.HermesBridge;
+
+/// <summary>The bridge client and the gated sender against the faithful fake bridge (real HTTP on loopback).</summary>
+public class HermesBridgeTests
+{
+    private FakeBridge _bridge = null!;
+    private ServiceProvider _services = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _bridge = await FakeBridge.StartAsync();
+        _services = new ServiceCollection()
+            .AddHermesBridge(o =>
+            {
+                o.BaseAddress = _bridge.Address;
+                o.SendTimeout = TimeSpan.FromSeconds(2);
+            })
+            .BuildServiceProvider();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _services.DisposeAsync();
+        await _bridge.DisposeAsync();
+    }
+
+    private HermesBridgeClient Client => _services.GetRequiredService<HermesBridgeClient>();
+
+    [Test]
+    public async Task Health_poll_chat_and_typing_read_the_bridges_shapes()
+    {
+        var health = await Client.GetHealthAsync();
+        Assert.That((health.IsOk, health.Value!.Connected, health.Value.ScriptHash), Is.EqualTo((true, true, "0123456789abcdef")));
+
+        _bridge.Receive(Movistar, "Hola, ¿en qué podemos ayudarle?", "3EB0AAA", "Movistar");
+        _bridge.Receive(Movistar, "Hola, ¿en qué podemos ayudarle?", "3EB0AAA", "Movistar"); // a re-delivery: the bridge does not de-duplicate
+        var polled = await Client.PollAsync();
+        Assert.That(polled.Value!.Select(e => (e.MessageId, e.ChatId, e.SenderName, e.Timestamp)), Is.EqualTo(new[]
+        {
+            ("3EB0AAA", Movistar, "Movistar", 1_795_000_000L),
+            ("3EB0AAA", Movistar, "Movistar", 1_795_000_000L),
+        }));
+        Assert.That((await Client.PollAsync()).Value, Is.Empty, "the poll is destructive");
+
+        Assert.That((await Client.TypingAsync(Id(Movistar))).Value, Is.True);
+        Assert.That((await Client.GetChatAsync(Id(Group))).Value!.IsGroup, Is.True);
+    }
+
+    [Test]
+    public async Task The_queue_keeps_only_the_newest_100_events()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            _bridge.Receive(Movistar, $"m{i}", $"id{i}");
+        }
+
+        var polled = (await Client.PollAsync()).Value!;
+        Assert.That(polled.Select(e => e.MessageId), Is.EqualTo(Enumerable.Range(20, 100).Select(i => $"id{i}")));
+    }
+
+    [Test]
+    public async Task Errors_map_to_typed_results_and_expresss_html_pages_are_read_as_text()
+    {
+        var chats = await Client.GetChatsJsonAsync(20);
+        Assert.That((chats.Status, chats.HttpStatus, chats.Error), Is.EqualTo((BridgeStatus.Refused, 404, "404: Cannot GET /chats")), "not on the bridge's main branch");
+
+        _bridge.Connected = false;
+        var sent = await Client.SendTextAsync(Id(Movistar), "hola");
+        Assert.That((sent.Status, sent.Error), Is.EqualTo((BridgeStatus.Refused, "503: Not connected to WhatsApp")));
+
+        _bridge.Connected = true;
+        _bridge.NextSendFailure = (500, "sendMessage timed out after 60s");
+        Assert.That((await Client.SendTextAsync(Id(Movistar), "hola")).Status, Is.EqualTo(BridgeStatus.Unknown));
+        Assert.That(() => Client.SendTextAsync(default, "hola"), Throws.ArgumentException, "full JIDs only: a bare number makes the bridge answer 500");
+    }
+
+    [Test]
+    public async Task A_bridge_that_is_not_listening_is_a_refusal_nothing_was_sent()
+    {
+        var address = _bridge.Address;
+        await _bridge.DisposeAsync();
+        _bridge = await FakeBridge.StartAsync();
+        await using var stopped = new ServiceCollection().AddHermesBridge(o => o.BaseAddress = address).BuildServiceProvider();
+        var sent = await stopped.GetRequiredService<HermesBridgeClient>().SendTextAsync(Id(Movistar), "hola");
+        Assert.That(sent.Status, Is.EqualTo(BridgeStatus.Refused));
+    }
+
+    [Test]
+    public async Task The_gated_sender_sends_only_permits_once_and_reports_every_outcome()
+    {
+        await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 1);
+        await h.MakeAutonomousAsync(Vodafone);
+        var sender = new GatedBridgeSender(h.Policy, Client);
+
+        var draft = await sender.SendAsync(new OutboundRequest(Id(Movistar), "Hola", Initiator.Operator));
+        Assert.That((draft.Decision.Outcome, draft.Report, _bridge.SendRequests), Is.EqualTo((OutboundOutcome.Draft, (SendReport?)null, 0)), "a draft never reaches the bridge");
+
+        // 503 on a first contact: failed, the draft waits again, no retry.
+        _bridge.Connected = false;
+        var refused = await sender.TransportAsync(await h.Policy.ApproveDraftAsync(draft.Decision.Draft, "owner"));
+        Assert.That((refused.Report!.Value.Outcome, _bridge.SendRequests), Is.EqualTo((SendOutcome.Failed, 1)));
+        Assert.That(h.Policy.GetPendingDrafts().Single().Id, Is.EqualTo(draft.Decision.Draft));
+
+        _bridge.Connected = true;
+        var delivered = await sender.TransportAsync(await h.Policy.ApproveDraftAsync(draft.Decision.Draft, "owner"));
+        Assert.That((delivered.Delivered, _bridge.SendRequests, _bridge.Sent.Single()), Is.EqualTo((true, 2, (Movistar, "Hola"))));
+        Assert.That(h.Store.Events.Single(e => e.Type == PolicyEventType.FirstContactSent).TransportMessageId, Does.StartWith("3EB0"));
+
+        // A timeout: the message went out, the client cannot tell: unknown, never repeated.
+        _bridge.NextSendHangs = true;
+        var timedOut = await sender.SendAsync(new OutboundRequest(Id(Vodafone), "¿Novedades?", Initiator.Agent));
+        Assert.That((timedOut.Report!.Value.Outcome, _bridge.SendRequests, _bridge.Sent.Count), Is.EqualTo((SendOutcome.Unknown, 3, 2)));
+        Assert.That(h.Store.Events.Single(e => e.Type == PolicyEventType.SendUnknown).Error, Does.Contain("no answer within"));
+
+        var denied = await sender.SendAsync(new OutboundRequest(Id(Orange), "x", Initiator.Agent));
+        Assert.That((denied.Decision.Reason, _bridge.SendRequests), Is.EqualTo((ReasonCode.AgentInitiatedNotAllowed, 3)));
+    }
+}
+#endif
