@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.HermesBridge.Sending;
 using Hermes.ServicePolicy.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,6 +43,24 @@ public static class HermesBridgeServiceCollectionExtensions
         }));
         services.TryAddSingleton<HermesBridgeClient>();
         services.TryAddTransient(sp => new GatedBridgeSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<HermesBridgeClient>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the gateway loop (a hosted service) over the bridge, routing delivered messages to <typeparamref name="TAgent"/>.
+    /// Register the policy (<c>AddServiceConversationPolicy</c>) first: its hosted service opens the policy before the
+    /// gateway starts. <see cref="HermesBridgeGatewayOptions.JournalDirectory"/> is required.
+    /// </summary>
+    public static IServiceCollection AddHermesBridgeGateway<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TAgent>(this IServiceCollection services, Action<HermesBridgeGatewayOptions> configure)
+        where TAgent : class, IServiceAgent
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddHermesBridge();
+        services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IServiceAgent, TAgent>();
+        services.AddHostedService<HermesBridgeGateway>();
         return services;
     }
 }

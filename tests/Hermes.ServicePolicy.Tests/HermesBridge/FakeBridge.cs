@@ -46,6 +46,9 @@ internal sealed class FakeBridge : IAsyncDisposable
     /// <summary>When set, the next /send answers this status with this error instead of sending.</summary>
     public (int Status, string Error)? NextSendFailure { get; set; }
 
+    /// <summary>When set, only a send to this chat takes <see cref="NextSendFailure"/>.</summary>
+    public string? NextSendFailureChat { get; set; }
+
     /// <summary>When set, the next /send sends and then never answers (a timeout on the client's side).</summary>
     public bool NextSendHangs { get; set; }
 
@@ -174,7 +177,7 @@ internal sealed class FakeBridge : IAsyncDisposable
             return;
         }
 
-        if (NextSendFailure is { } failure)
+        if (NextSendFailure is { } failure && (NextSendFailureChat is null || NextSendFailureChat == chat))
         {
             NextSendFailure = null;
             await Json(c, failure.Status, new JsonObject { ["error"] = failure.Error });

@@ -1,0 +1,26 @@
+using System;
+
+namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+
+/// <summary>How the gateway loop runs (docs/hermes-bridge.md).</summary>
+public sealed class HermesBridgeGatewayOptions
+{
+    /// <summary>Gets or sets where the gateway keeps its inbound journal and its notice position (required; one gateway per folder).</summary>
+    public string JournalDirectory { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the bridge's session folder, for its <c>lid-mapping-*.json</c> files (optional).</summary>
+    public string? SessionDirectory { get; set; }
+
+    /// <summary>Gets or sets the pause between polls (the Python gateway uses 1 s).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets a callback for each thing the gateway did (a decision, a reply, a notice), for logs and samples.</summary>
+    public Action<GatewayActivity>? OnActivity { get; set; }
+}
+
+/// <summary>Something the gateway did.</summary>
+/// <param name="Kind"><c>decision</c>, <c>command</c>, <c>notice</c>, <c>poll_failed</c> or <c>retry_later</c>.</param>
+/// <param name="Chat">The chat concerned (raw as the bridge gave it for decisions).</param>
+/// <param name="Outcome">The decision's outcome or the command's sub-command.</param>
+/// <param name="Detail">A reason code or error text, never a message body.</param>
+public sealed record GatewayActivity(string Kind, string Chat, string Outcome, string? Detail);
