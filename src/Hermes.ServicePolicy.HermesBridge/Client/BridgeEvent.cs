@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Hermes.ServicePolicy.HermesBridge.Client;
 
 /// <summary>
-/// An inbound event of <c>GET /messages</c> (BRIDGE.md §3), with the fields a gateway needs. Ids are raw as the bridge
+/// An inbound event of <c>GET /messages</c> (docs/bridge-interface.md §3), with the fields a gateway needs. Ids are raw as the bridge
 /// sends them (a sender can be a LID); parse them with <c>ChatId.TryParse</c>. Message bodies are the user's: never log them.
 /// </summary>
 public sealed record BridgeEvent
@@ -93,7 +93,7 @@ public sealed record BridgeEvent
     private static bool Flag(JsonElement json, string name)
         => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
-    // A number, or a Long-shaped object {low, high, unsigned} for some messages (BRIDGE.md §3).
+    // A number, or a Long-shaped object {low, high, unsigned} for some messages (docs/bridge-interface.md §3).
     private static long Seconds(JsonElement json)
     {
         if (!json.TryGetProperty("timestamp", out var value))

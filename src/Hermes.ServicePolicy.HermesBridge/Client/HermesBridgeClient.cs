@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Hermes.ServicePolicy.HermesBridge.Client;
 
 /// <summary>
-/// A typed client for Hermes's WhatsApp bridge (BRIDGE.md; docs/hermes-bridge.md). Full JIDs only: a bare number would
+/// A typed client for Hermes's WhatsApp bridge (docs/bridge-interface.md, docs/hermes-bridge.md). Full JIDs only: a bare number would
 /// make the bridge answer 500, so it is refused before any request. Answers are typed: <see cref="BridgeStatus.Ok"/>,
 /// <see cref="BridgeStatus.Refused"/> (the bridge says it did not act) or <see cref="BridgeStatus.Unknown"/> (it may
 /// have). Express's HTML error pages are read as error text. Requests that are safe to repeat (<c>/health</c>,
@@ -154,7 +154,7 @@ public sealed partial class HermesBridgeClient
     }
 
     /// <summary>
-    /// <c>GET /chats?limit=N</c>, which only some bridges have (not on main; BRIDGE.md §6): a 404 answers
+    /// <c>GET /chats?limit=N</c>, which only some bridges have (not on main; docs/bridge-interface.md §6): a 404 answers
     /// <see cref="BridgeStatus.Refused"/>, and the host builds its recent chats from the events it saw instead.
     /// </summary>
     public async Task<BridgeResult<string>> GetChatsJsonAsync(int limit, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -60,6 +61,16 @@ public static class HermesBridgeServiceCollectionExtensions
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceAgent, TAgent>();
+
+        // Discovery from the bridge (its /chats, else the chats seen in events) unless the host registered its own source.
+        services.TryAddSingleton<BridgeRecentChats>();
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(Hermes.ServicePolicy.Discovery.IRecentChatSource)) is { ImplementationType: { } implementation } existing
+            && implementation == typeof(Hermes.ServicePolicy.Discovery.InMemoryRecentChatSource))
+        {
+            services.Remove(existing); // the policy package's default placeholder
+        }
+
+        services.TryAddSingleton<Hermes.ServicePolicy.Discovery.IRecentChatSource>(sp => sp.GetRequiredService<BridgeRecentChats>());
         services.AddHostedService<HermesBridgeGateway>();
         return services;
     }

@@ -115,6 +115,7 @@ public sealed class HermesBridgeGateway : BackgroundService
             alternate = mapped.ToString();
         }
 
+        _services.GetService<BridgeRecentChats>()?.Saw(e); // metadata only, for discovery when the bridge has no /chats
         if (ChatId.TryParse(e.ChatId, out var named) && e.ChatName is { Length: > 0 } name && !e.IsGroup)
         {
             policy.ObserveName(named, name); // for names in listings and the owner's replies

@@ -7,10 +7,10 @@ using Hermes.ServicePolicy.Identity;
 namespace Hermes.ServicePolicy.HermesBridge.Gateway;
 
 /// <summary>
-/// The phone ↔ LID pairs Baileys writes into the bridge's session folder (BRIDGE.md §4): <c>lid-mapping-&lt;phone&gt;.json</c>
+/// The phone ↔ LID pairs Baileys writes into the bridge's session folder (docs/bridge-interface.md §4): <c>lid-mapping-&lt;phone&gt;.json</c>
 /// holds the LID digits, <c>lid-mapping-&lt;lid&gt;_reverse.json</c> the phone digits, each as a JSON string. Read again
 /// when the folder changed. The gateway passes the other id as an event's alternate JID, so the policy links a pair
-/// only when one side is a chat it knows (SPEC.md "Aliases").
+/// only when one side is a chat it knows (docs/behaviour.md, aliases).
 /// </summary>
 internal sealed class LidMappingFiles
 {

@@ -92,7 +92,7 @@ public class GatewayTests
         _bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone");
         _bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone"); // WhatsApp re-delivered it
         await WaitForAsync(a => a.Kind == "decision" && a.Chat == Vodafone);
-        _bridge.Receive(Vodafone, "¿Algo más?", "m4");
+        _bridge.Receive(Vodafone, "¿Algo más?", "m4", "Vodafone");
         await WaitForAsync(a => a.Kind == "decision" && a.Chat == Vodafone && _activity.Count(x => x.Chat == Vodafone) >= 2);
 
         var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
@@ -103,6 +103,8 @@ public class GatewayTests
             (Group, "blocked", "group_chat"),
         }));
         Assert.That(_bridge.Sent, Is.Empty, "nothing is ever sent back to an unknown or group chat");
+        var listing = await host.Services.GetRequiredService<Hermes.ServicePolicy.Discovery.IChatDirectory>().ListAsync();
+        Assert.That(listing.Select(c => (c.Chat.ToString(), c.Name)), Is.SupersetOf(new[] { (Vodafone, (string?)"Vodafone") }), "without GET /chats, recent chats come from the events seen");
         await host.StopAsync();
     }
 

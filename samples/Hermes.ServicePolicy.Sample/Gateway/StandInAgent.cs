@@ -1,0 +1,60 @@
+using System;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.HermesBridge.Gateway;
+using Hermes.ServicePolicy.HermesBridge.Sending;
+using Hermes.ServicePolicy.Policy;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hermes.ServicePolicy.Sample.Gateway;
+
+/// <summary>
+/// A stand-in for the host's agent: it answers every delivered service message with <c>Recibido: &lt;the message&gt;</c>
+/// as an agent send in that chat's session, and reads the owner's <c>contact TARGET: TEXT</c> as the owner asking it to
+/// contact TARGET (an operator send in a new session). It sends only through the gated sender.
+/// </summary>
+internal sealed partial class StandInAgent(IServiceProvider services) : IServiceAgent
+{
+    [GeneratedRegex(@"^\s*contact\s+(?<target>.+?)\s*:\s*(?<text>.+)$", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex ContactRequest();
+
+    public async ValueTask OnServiceMessageAsync(ServiceMessage message, CancellationToken cancellationToken)
+    {
+        var sender = services.GetRequiredService<GatedBridgeSender>();
+        var result = await sender.SendAsync(new OutboundRequest(message.Chat, $"Recibido: {message.Text}", Initiator.Agent, message.SessionId), cancellationToken).ConfigureAwait(false);
+        Print(result, "reply");
+    }
+
+    public async ValueTask OnOwnerMessageAsync(OwnerMessage message, CancellationToken cancellationToken)
+    {
+        if (ContactRequest().Match(message.Text) is not { Success: true } request)
+        {
+            services.GetRequiredService<Action<JsonObject>>()(new JsonObject { ["kind"] = "owner_message", ["chat"] = message.Chat.ToString(), ["outcome"] = "not_a_request" });
+            return;
+        }
+
+        var policy = services.GetRequiredService<IServiceConversationPolicy>();
+        var target = await policy.Resolver.ResolveAsync(request.Groups["target"].Value, cancellationToken).ConfigureAwait(false);
+        if (!target.IsResolved)
+        {
+            services.GetRequiredService<Action<JsonObject>>()(new JsonObject { ["kind"] = "contact", ["outcome"] = "denied", ["detail"] = target.Reason.ToCode() });
+            return;
+        }
+
+        var session = $"s-{Guid.NewGuid():N}"[..10];
+        var result = await services.GetRequiredService<GatedBridgeSender>()
+            .SendAsync(new OutboundRequest(target.Chat, request.Groups["text"].Value.Trim(), Initiator.Operator, session), cancellationToken).ConfigureAwait(false);
+        Print(result, "contact");
+    }
+
+    private void Print(GatedSendResult result, string kind)
+        => services.GetRequiredService<Action<JsonObject>>()(new JsonObject
+        {
+            ["kind"] = kind,
+            ["chat"] = result.Decision.Chat.ToString(),
+            ["outcome"] = result.Report?.Outcome.ToCode() ?? result.Decision.Outcome.ToString().ToLowerInvariant(),
+            ["detail"] = result.Decision.Reason == ReasonCode.None ? result.Decision.Handle : result.Decision.Reason.ToCode(),
+        });
+}

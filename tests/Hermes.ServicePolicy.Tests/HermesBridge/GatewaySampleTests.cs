@@ -1,0 +1,76 @@
+#if NET10_0_OR_GREATER
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using NUnit.Framework;
+using static Hermes.ServicePolicy.Tests.PolicyHarness;
+
+namespace Hermes.ServicePolicy.Tests.HermesBridge;
+
+/// <summary>The sample's <c>gateway</c> command as a real process against the fake bridge, stopped with SIGINT.</summary>
+public class GatewaySampleTests
+{
+    [Test]
+    public async Task The_sample_gateway_answers_a_service_chat_through_the_policy_and_exits_0_on_sigint()
+    {
+        await using var bridge = await FakeBridge.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("hermes-sample-gateway-").FullName;
+        try
+        {
+            var config = Path.Combine(directory, "config.json");
+            await File.WriteAllTextAsync(config, """
+                { "whatsapp": { "service_conversations": { "enabled": true, "default_mode": "autonomous", "approved_chats": ["+34 607 000 111"] } } }
+                """);
+            var start = new ProcessStartInfo("dotnet", [SampleInItsOwnOutput(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var process = Process.Start(start)!;
+            var errors = process.StandardError.ReadToEndAsync();
+            bridge.Receive(Movistar, "hola", "m1");
+            bridge.Receive(Vodafone, "Su factura está lista", "m2");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(deadline.Token);
+            }
+            while (line is not null && !line.Contains("\"kind\":\"reply\"", StringComparison.Ordinal));
+
+            Assert.That(line, Does.Contain("\"outcome\":\"delivered\""), await Task.WhenAny(errors, Task.Delay(100)) == errors ? await errors : "the gateway stopped");
+            Assert.That(bridge.Sent, Is.EqualTo(new[] { (Vodafone, "Recibido: Su factura está lista") }), "the unknown chat got nothing");
+
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt!.WaitForExitAsync(deadline.Token);
+            }
+
+            await process.WaitForExitAsync(deadline.Token);
+            Assert.That(process.ExitCode, Is.EqualTo(0), await errors);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    // The sample's own build output: the tests' output shares Microsoft.Extensions.Hosting with the ASP.NET Core shared
+    // framework (for the fake bridge), which the sample does not run on.
+    private static string SampleInItsOwnOutput()
+    {
+        var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        var configuration = testDirectory.Parent!.Name; // bin/<configuration>/net10.0
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Hermes.ServicePolicy.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return Path.Combine(root!.FullName, "samples", "Hermes.ServicePolicy.Sample", "bin", configuration, "net10.0", "hermes-policy-sample.dll");
+    }
+}
+#endif
