@@ -144,10 +144,12 @@ public sealed class HermesBridgeGateway : BackgroundService
             else if (decision.IsOperator)
             {
                 await _agent.OnOwnerMessageAsync(new OwnerMessage(decision.Chat, e.Body, e.MessageId), cancellationToken).ConfigureAwait(false);
+                Report("routed", decision.Chat.ToString(), "owner", e.MessageId);
             }
             else if (decision.IsDelivered)
             {
                 await _agent.OnServiceMessageAsync(new ServiceMessage(decision.Chat, decision.SessionId, e.Body, decision.AsPlainText, decision.MediaStripped ? [] : e.MediaUrls, e.MessageId), cancellationToken).ConfigureAwait(false);
+                Report("routed", decision.Chat.ToString(), "agent", e.MessageId);
             }
 
             // Blocked: dropped silently. Nothing is ever sent back to an unknown, revoked or group chat.

@@ -19,7 +19,7 @@ public sealed class HermesBridgeGatewayOptions
 }
 
 /// <summary>Something the gateway did.</summary>
-/// <param name="Kind"><c>decision</c>, <c>command</c>, <c>notice</c>, <c>poll_failed</c> or <c>retry_later</c>.</param>
+/// <param name="Kind"><c>decision</c>, <c>routed</c> (handed to the agent), <c>command</c>, <c>send</c>, <c>notice</c>, <c>poll_failed</c>, <c>agent_failed</c> or <c>retry_later</c>.</param>
 /// <param name="Chat">The chat concerned (raw as the bridge gave it for decisions).</param>
 /// <param name="Outcome">The decision's outcome or the command's sub-command.</param>
 /// <param name="Detail">A reason code or error text, never a message body.</param>

@@ -42,7 +42,7 @@ public class GatewayTests
         Directory.Delete(_journal, recursive: true);
     }
 
-    private IHost Build(Action<ServiceConversationOptions> configure)
+    private IHost Build(Action<ServiceConversationOptions> configure, string? sessionDirectory = null)
     {
         var host = Host.CreateDefaultBuilder().ConfigureServices(services => services
             .AddServiceConversationPolicy(configure)
@@ -51,6 +51,7 @@ public class GatewayTests
             .AddHermesBridgeGateway<RecordingAgent>(o =>
             {
                 o.JournalDirectory = _journal;
+                o.SessionDirectory = sessionDirectory;
                 o.PollInterval = TimeSpan.FromMilliseconds(20);
                 o.OnActivity = a =>
                 {
@@ -91,9 +92,10 @@ public class GatewayTests
         _bridge.Receive(Group, "hola grupo", "m2");
         _bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone");
         _bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone"); // WhatsApp re-delivered it
-        await WaitForAsync(a => a.Kind == "decision" && a.Chat == Vodafone);
+        await WaitForAsync(a => a.Kind == "routed" && a.Detail == "m3");
         _bridge.Receive(Vodafone, "¿Algo más?", "m4", "Vodafone");
-        await WaitForAsync(a => a.Kind == "decision" && a.Chat == Vodafone && _activity.Count(x => x.Chat == Vodafone) >= 2);
+        await WaitForAsync(a => a.Kind == "routed" && a.Detail == "m4");
+        await WaitForAsync(a => a.Kind == "decision" && a.Chat == Group);
 
         var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
         Assert.That(agent.Service.Select(m => m.MessageId), Is.EqualTo(new[] { "m3", "m4" }), "the re-delivery was handled once");
@@ -122,7 +124,7 @@ public class GatewayTests
             o.ApprovedChats = [Vodafone];
         });
         await host.StartAsync();
-        await WaitForAsync(a => a.Kind == "decision" && a.Chat == Vodafone);
+        await WaitForAsync(a => a.Kind == "routed" && a.Detail == "m-lost");
         var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
         Assert.That(agent.Service.Single().MessageId, Is.EqualTo("m-lost"));
         await host.StopAsync();
@@ -158,14 +160,60 @@ public class GatewayTests
         await host.StopAsync();
     }
 
+    [Test]
+    public async Task A_lid_sender_is_known_by_its_phone_through_the_sessions_lid_mapping_files()
+    {
+        var session = Directory.CreateDirectory(Path.Combine(_journal, "session")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(session, "lid-mapping-34610000111.json"), "\"111222333444555\"");
+        using var host = Build(o =>
+        {
+            o.Enabled = true;
+            o.ApprovedChats = [Movistar];
+        }, session);
+        await host.StartAsync();
+        _bridge.Receive(MovistarLid, "Le escribimos por su factura", "l1");
+        await WaitForAsync(a => a.Kind == "routed" && a.Detail == "l1");
+
+        var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
+        Assert.That(agent.Service.Single().Chat.ToString(), Is.EqualTo(Movistar), "linked to the approved phone and delivered under it");
+        Assert.That(host.Services.GetRequiredService<IServiceConversationPolicy>().GetStatus(Id(MovistarLid)).Alias.ToString(), Is.EqualTo(MovistarLid));
+        await host.StopAsync();
+    }
+
+    [Test]
+    public async Task A_message_the_agent_failed_on_stays_first_and_the_next_waits_for_it()
+    {
+        using var host = Build(o =>
+        {
+            o.Enabled = true;
+            o.ApprovedChats = [Vodafone];
+        });
+        var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
+        agent.FailuresToCome = 2;
+        _bridge.Receive(Vodafone, "uno", "v1");
+        _bridge.Receive(Vodafone, "dos", "v2");
+        await host.StartAsync();
+        await WaitForAsync(a => a.Kind == "routed" && a.Detail == "v2");
+        Assert.That(agent.Service.Select(m => m.MessageId), Is.EqualTo(new[] { "v1", "v2" }), "retried in order, nothing dropped");
+        Assert.That(_activity.Count(a => a.Kind == "agent_failed"), Is.EqualTo(2));
+        await host.StopAsync();
+    }
+
     private sealed class RecordingAgent : IServiceAgent
     {
         public ConcurrentQueue<ServiceMessage> Service { get; } = new();
 
         public ConcurrentQueue<OwnerMessage> Owner { get; } = new();
 
+        public int FailuresToCome;
+
         public ValueTask OnServiceMessageAsync(ServiceMessage message, CancellationToken cancellationToken)
         {
+            if (Interlocked.Decrement(ref FailuresToCome) >= 0)
+            {
+                throw new InvalidOperationException("the agent is busy");
+            }
+
             Service.Enqueue(message);
             return ValueTask.CompletedTask;
         }
