@@ -13,6 +13,8 @@ public static class Program
         usage: hermes-policy-sample                                 the guided demo
                hermes-policy-sample simulate [--state DIR] FILE     replay a scenario (JSON Lines)
                hermes-policy-sample interactive [--state DIR]       a prompt with a command per scenario step
+               hermes-policy-sample history --state DIR [--chat TARGET] [--since ISO-TIME] [--type TYPE]...
+                                                                    the audit trail, read-only (works while a gateway runs)
                hermes-policy-sample gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR]
                                                                     run the policy-gated gateway against a Hermes bridge
         """;
@@ -27,6 +29,8 @@ public static class Program
                 return await GuidedDemo.RunAsync(Terminal.ForConsole()).ConfigureAwait(false);
             case "simulate":
                 return await SimulateCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+            case "history":
+                return await History.HistoryCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             case "gateway":
                 return await Gateway.GatewayCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
             case "interactive":

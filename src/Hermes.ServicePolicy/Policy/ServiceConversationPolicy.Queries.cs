@@ -67,7 +67,7 @@ public sealed partial class ServiceConversationPolicy
                 || (query.Since is { } since && e.Timestamp < since)
                 || (query.Until is { } until && e.Timestamp >= until)
                 || (query.Types is { } types && !types.Contains(e.Type))
-                || (!chat.IsEmpty && e.Chat != chat && e.Chat != alias && e.Alias != chat && (alias.IsEmpty || e.Alias != alias)))
+                || (!chat.IsEmpty && !Concerns(e, chat, alias)))
             {
                 continue;
             }
@@ -75,6 +75,10 @@ public sealed partial class ServiceConversationPolicy
             yield return e;
         }
     }
+
+    // An event concerns a chat when it names the chat or its alias (an alias_linked event names both).
+    private static bool Concerns(PolicyEvent e, ChatId chat, ChatId alias)
+        => e.Chat == chat || e.Alias == chat || (!alias.IsEmpty && (e.Chat == alias || e.Alias == alias));
 
     private static readonly IReadOnlySet<PolicyEventType> NoticeTypes = new HashSet<PolicyEventType>
     {
