@@ -184,6 +184,42 @@ internal sealed class BlockLedger
         _lastBlockedTicks.AddOrUpdate(e.Chat, e.Timestamp.UtcTicks, (_, old) => Math.Max(old, e.Timestamp.UtcTicks));
     }
 
+    /// <summary>
+    /// Forgets what no rule needs any more: pairs whose last event is over an hour old with nothing counted since (the
+    /// next block of the pair writes an event either way) and blocks older than <see cref="ListingWindow"/>, so
+    /// strangers cannot grow memory without bound. Returns how many entries were dropped.
+    /// </summary>
+    public int Prune(DateTimeOffset now)
+    {
+        var dropped = 0;
+        foreach (var (key, tracker) in _trackers)
+        {
+            bool idle;
+            lock (tracker)
+            {
+                idle = tracker.Suppressed == 0 && now.UtcTicks - tracker.LastAuditTicks >= AuditInterval.Ticks;
+            }
+
+            if (idle && _trackers.TryRemove(key, out _))
+            {
+                dropped++;
+            }
+        }
+
+        foreach (var (chat, ticks) in _lastBlockedTicks)
+        {
+            if (now.UtcTicks - ticks >= ListingWindow.Ticks && _lastBlockedTicks.TryRemove(new KeyValuePair<ChatId, long>(chat, ticks)))
+            {
+                dropped++;
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>Gets how many (chat, reason) pairs and blocked chats are remembered (for tests and diagnostics).</summary>
+    public (int Pairs, int Chats) Size => (_trackers.Count, _lastBlockedTicks.Count);
+
     /// <summary>The suppressed counts and capped blocks, for a checkpoint.</summary>
     public (List<BlockCount> Suppressed, List<CappedBlockCount> Capped) Capture(DateTimeOffset now)
     {

@@ -166,6 +166,7 @@ public sealed partial class ServiceConversationPolicy
 
             _state.Sends.PruneClosed(now);
             _state.Handles.Prune(now);
+            _state.Blocks.Prune(now);
             return new SweepResult(draftsExpired, events.Count - draftsExpired);
         }
         finally

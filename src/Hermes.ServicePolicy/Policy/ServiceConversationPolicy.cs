@@ -156,6 +156,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         return (paused, revoked);
     }
 
+    /// <summary>Gets how many blocked (chat, reason) pairs and blocked chats the policy remembers (tests of its memory bounds).</summary>
+    internal (int Pairs, int Chats) BlockMemory => _state.Blocks.Size;
+
     /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
     internal Task TimerCheckpoint => _checkpoints.TimerSave;
 
