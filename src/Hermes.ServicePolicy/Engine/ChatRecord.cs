@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using Hermes.ServicePolicy.Identity;
 
 namespace Hermes.ServicePolicy.Engine;
@@ -34,8 +35,11 @@ internal sealed record ChatRecord(ChatId Chat)
     /// <summary>The log position at which the chat entered its current mode (a send decided after it counts for promotion).</summary>
     public long ModeSequence { get; init; }
 
-    /// <summary>Ids of drafts to this chat that wait for a decision.</summary>
-    public string[] PendingDrafts { get; init; } = [];
+    /// <summary>
+    /// Ids of drafts to this chat that wait for a decision, oldest first. Immutable with structural sharing, so adding or
+    /// removing one costs O(log n) instead of copying the chat's whole list for every draft.
+    /// </summary>
+    public ImmutableList<string> PendingDrafts { get; init; } = [];
 }
 
 /// <summary>The lifecycle of a draft.</summary>
@@ -48,7 +52,10 @@ internal enum DraftState
     Cancelled,
 }
 
-/// <summary>A draft, immutable like <see cref="ChatRecord"/>.</summary>
+/// <summary>
+/// A draft, immutable like <see cref="ChatRecord"/>. Once decided its text is dropped from memory (the log keeps it for
+/// history, and a send that fails carries the text it reopens the draft with), so decided drafts cost a small tombstone.
+/// </summary>
 internal sealed record DraftRecord(
     DraftId Id,
     ChatId Chat,

@@ -27,20 +27,25 @@ internal sealed partial class StateProjection
                     Handles.Drafted(e.Handle, e.DraftId!);
                 }
 
-                Update(e.Chat, e, r => r with { PendingDrafts = [.. r.PendingDrafts, e.DraftId!] });
+                Update(e.Chat, e, r => r with { PendingDrafts = r.PendingDrafts.Add(e.DraftId!) });
                 break;
             }
 
             case PolicyEventType.FirstContactApproved:
+            {
+                var approved = DraftOf(e); // before it is decided: deciding drops its text
                 DecideDraft(e, DraftState.Sent);
                 if (!e.Send.IsEmpty)
                 {
-                    PermitFirstContact(e, replaying);
+                    PermitFirstContact(e, replaying, approved);
                 }
 
                 break;
+            }
 
             case PolicyEventType.DraftApproved:
+            {
+                var approved = DraftOf(e);
                 DecideDraft(e, DraftState.Sent);
                 if (e.Send.IsEmpty)
                 {
@@ -48,10 +53,11 @@ internal sealed partial class StateProjection
                 }
                 else
                 {
-                    Permit(e, Drafts.TryGetValue(e.DraftId!, out var approved) ? approved : null);
+                    Permit(e, approved);
                 }
 
                 break;
+            }
 
             case PolicyEventType.SendPermitted:
                 Permit(e, null);
@@ -174,7 +180,9 @@ internal sealed partial class StateProjection
 
     // A first contact's permit: the chat becomes a service chat now (a reply before the confirmation is routed), the
     // daily slot is taken, the session bound; a failure undoes exactly these.
-    private void PermitFirstContact(PolicyEvent e, bool replaying)
+    private DraftRecord? DraftOf(PolicyEvent e) => e.DraftId is not null && Drafts.TryGetValue(e.DraftId, out var draft) ? draft : null;
+
+    private void PermitFirstContact(PolicyEvent e, bool replaying, DraftRecord? draft)
     {
         var tookSlot = e.Count > 0;
         if (tookSlot && replaying)
@@ -187,7 +195,6 @@ internal sealed partial class StateProjection
             r.IsService ? r : r with { IsService = true, Revoked = false, Paused = false, Mode = e.ToMode, SentSinceDraftFirst = false, ModeSequence = e.Sequence },
             e,
             out bound));
-        var draft = e.DraftId is not null && Drafts.TryGetValue(e.DraftId, out var approved) ? approved : null;
         Sends.AddDurable(new PendingSend(
             e.Send, e.Chat, draft?.Text ?? e.Text ?? string.Empty, e.SessionId, e.Initiator ?? draft?.Initiator ?? Initiator.Operator, true,
             draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { TookSlot = tookSlot, BoundSession = bound });
@@ -248,13 +255,13 @@ internal sealed partial class StateProjection
         if (!pending.Draft.IsEmpty && Drafts.TryGetValue(pending.Draft.Value!, out var draft) && draft.State == DraftState.Sent)
         {
             // Pending again, same id and expiry; an expiry or cancellation in the same batch closes it at once.
-            Drafts[draft.Id.Value!] = draft with { State = DraftState.Pending };
+            Drafts[draft.Id.Value!] = draft with { State = DraftState.Pending, Text = pending.Text };
             if (draft.Handle is not null)
             {
                 Handles.Reopened(draft.Handle, draft.Id.Value!);
             }
 
-            Update(draft.Chat, e, r => r with { PendingDrafts = [.. r.PendingDrafts, draft.Id.Value!] });
+            Update(draft.Chat, e, r => r with { PendingDrafts = r.PendingDrafts.Add(draft.Id.Value!) });
         }
     }
 
@@ -278,7 +285,7 @@ internal sealed partial class StateProjection
             return;
         }
 
-        Drafts[e.DraftId] = draft with { State = state };
+        Drafts[e.DraftId] = draft with { State = state, Text = string.Empty }; // decided: the log keeps the text
         if (draft.Handle is not null)
         {
             Handles.Decided(draft.Handle, e.Timestamp);
@@ -287,7 +294,7 @@ internal sealed partial class StateProjection
         var primary = Aliases.GetPrimary(draft.Chat);
         if (Chats.TryGetValue(primary, out var record))
         {
-            Chats[primary] = record with { PendingDrafts = Array.FindAll(record.PendingDrafts, id => !string.Equals(id, e.DraftId, StringComparison.Ordinal)) };
+            Chats[primary] = record with { PendingDrafts = record.PendingDrafts.Remove(e.DraftId, StringComparer.Ordinal) };
         }
     }
 }

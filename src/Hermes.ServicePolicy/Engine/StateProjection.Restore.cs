@@ -52,7 +52,7 @@ internal sealed partial class StateProjection
             Chat = phone.Chat,
             Session = earlier.Session,
             SessionBoundAt = earlier.SessionBoundAt,
-            PendingDrafts = [.. phone.PendingDrafts, .. lid.PendingDrafts],
+            PendingDrafts = phone.PendingDrafts.AddRange(lid.PendingDrafts),
             LastOperatorSequence = Math.Max(phone.LastOperatorSequence, lid.LastOperatorSequence),
         };
     }

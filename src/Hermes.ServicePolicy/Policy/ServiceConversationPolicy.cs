@@ -159,6 +159,21 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>Gets how many blocked (chat, reason) pairs and blocked chats the policy remembers (tests of its memory bounds).</summary>
     internal (int Pairs, int Chats) BlockMemory => _state.Blocks.Size;
 
+    /// <summary>Gets how many characters of draft text the policy keeps in memory (tests of its memory bounds).</summary>
+    internal long RetainedDraftText
+    {
+        get
+        {
+            long total = 0;
+            foreach (var draft in _state.Drafts.Values)
+            {
+                total += draft.Text.Length;
+            }
+
+            return total;
+        }
+    }
+
     /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
     internal Task TimerCheckpoint => _checkpoints.TimerSave;
 

@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 using NUnit.Framework;
 using static Hermes.ServicePolicy.Tests.PolicyHarness;
@@ -34,5 +36,31 @@ public class MemoryBoundsTests
         await h.Policy.SweepAsync();
         Assert.That(h.Policy.BlockMemory, Is.EqualTo((0, 0)));
         Assert.That(h.Status("34699000007@s.whatsapp.net"), Is.EqualTo(ServiceChatStatus.None));
+    }
+
+    [Test]
+    public async Task Decided_drafts_leave_their_text_to_the_log_and_still_answer_as_decided()
+    {
+        await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 1000);
+        var text = new string('x', 1000);
+        var drafts = new List<OutboundDecision>();
+        for (var i = 0; i < 100; i++)
+        {
+            drafts.Add(await h.SendAsync(ChatId.FromPhoneNumber(34600000000UL + (ulong)i).ToString(), text));
+        }
+
+        Assert.That(h.Policy.RetainedDraftText, Is.EqualTo(100_000));
+        foreach (var draft in drafts.Take(99))
+        {
+            await h.Policy.RejectDraftAsync(draft.Draft, "owner");
+        }
+
+        Assert.That(h.Policy.RetainedDraftText, Is.EqualTo(1000), "only the pending draft keeps its text");
+        Assert.That((await h.Policy.ApproveDraftAsync(drafts[0].Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftAlreadyDecided));
+        var history = await h.Policy.ReadHistoryAsync(new HistoryQuery { Types = new HashSet<PolicyEventType> { PolicyEventType.FirstContactDrafted } }).ToListAsync();
+        Assert.That(history.All(e => e.Text == text), Is.True, "the log keeps every text for history");
+
+        await h.ApproveAsync(drafts[99].Draft, transport: SendOutcome.Failed);
+        Assert.That(h.Policy.GetPendingDrafts().Single().Text, Is.EqualTo(text), "a failed send reopens the draft with its text");
     }
 }
