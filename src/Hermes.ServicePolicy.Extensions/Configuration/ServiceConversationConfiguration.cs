@@ -42,7 +42,10 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
         options.PendingDraftTtlMinutes = read.PendingDraftTtlMinutes;
         options.CommandPrefixes = read.CommandPrefixes;
         options.StateDirectory = read.StateDirectory;
-        options.DefaultRegion = read.DefaultRegion;
+        options.OperatorChats = read.OperatorChats;
+        options.OperatorCommand = read.OperatorCommand;
+        options.SendConfirmationMinutes = read.SendConfirmationMinutes;
+        options.DefaultRegion = read.DefaultRegion; // every property: a test compares them all by reflection
     }
 
     public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)

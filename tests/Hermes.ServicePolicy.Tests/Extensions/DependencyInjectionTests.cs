@@ -237,6 +237,43 @@ public class DependencyInjectionTests
     }
 
     [Test]
+    public async Task Every_key_of_the_section_reaches_the_options_of_the_container()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["whatsapp:service_conversations:enabled"] = "true",
+            ["whatsapp:service_conversations:default_mode"] = "autonomous",
+            ["whatsapp:service_conversations:approved_chats:0"] = "+34 610 000 111",
+            ["whatsapp:service_conversations:approved_patterns:0"] = "+34 1004*",
+            ["whatsapp:service_conversations:allow_agent_initiated_service_chats"] = "true",
+            ["whatsapp:service_conversations:auto_promote_replied_to_chats"] = "true",
+            ["whatsapp:service_conversations:max_new_service_chats_per_day"] = "7",
+            ["whatsapp:service_conversations:require_explicit_approval_for_first_contact"] = "false",
+            ["whatsapp:service_conversations:allow_media"] = "false",
+            ["whatsapp:service_conversations:max_auto_sends_per_chat_per_hour"] = "11",
+            ["whatsapp:service_conversations:max_consecutive_agent_sends_without_reply"] = "4",
+            ["whatsapp:service_conversations:pending_draft_ttl_minutes"] = "60",
+            ["whatsapp:service_conversations:command_prefixes:0"] = "!",
+            ["whatsapp:service_conversations:state_directory"] = Path.Combine(_directory, "state"),
+            ["whatsapp:service_conversations:operator_chats:0"] = "+34 611 222 333",
+            ["whatsapp:service_conversations:operator_command"] = "/hermes",
+            ["whatsapp:service_conversations:send_confirmation_minutes"] = "3",
+            ["whatsapp:service_conversations:default_region"] = "ES",
+        }).Build();
+        var services = new ServiceCollection().AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)).AddServiceConversationPhoneNumbers();
+        await using var provider = services.BuildServiceProvider();
+        var bound = provider.GetRequiredService<IOptions<ServiceConversationOptions>>().Value;
+        var defaults = new ServiceConversationOptions();
+        foreach (var property in typeof(ServiceConversationOptions).GetProperties())
+        {
+            var value = System.Text.Json.JsonSerializer.Serialize(property.GetValue(bound));
+            Assert.That(value, Is.Not.EqualTo(System.Text.Json.JsonSerializer.Serialize(property.GetValue(defaults))), $"{property.Name} was not bound");
+        }
+
+        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys, Has.Count.EqualTo(typeof(ServiceConversationOptions).GetProperties().Length), "one key per option");
+    }
+
+    [Test]
     public async Task A_locked_state_directory_fails_the_hosts_start_with_its_message_not_the_first_request()
     {
         var state = Path.Combine(_directory, "state");

@@ -21,7 +21,7 @@ public class GatewaySampleTests
         {
             var config = Path.Combine(directory, "config.json");
             await File.WriteAllTextAsync(config, """
-                { "whatsapp": { "service_conversations": { "enabled": true, "default_mode": "autonomous", "approved_chats": ["+34 607 000 111"] } } }
+                { "whatsapp": { "service_conversations": { "enabled": true, "default_mode": "autonomous", "approved_chats": ["+34 607 000 111"], "operator_chats": ["+34 611 222 333"] } } }
                 """);
             var start = new ProcessStartInfo("dotnet", [SampleInItsOwnOutput(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state")])
             {
@@ -43,6 +43,26 @@ public class GatewaySampleTests
 
             Assert.That(line, Does.Contain("\"outcome\":\"delivered\""), await Task.WhenAny(errors, Task.Delay(100)) == errors ? await errors : "the gateway stopped");
             Assert.That(bridge.Sent, Is.EqualTo(new[] { (Vodafone, "Recibido: Su factura está lista") }), "the unknown chat got nothing");
+
+            // The owner asks the agent to contact a provider: a first contact, so a draft the owner is told about.
+            bridge.Receive("34611222333@s.whatsapp.net", "contact +34 610 000 111: Hola, ¿me ayudan con mi factura?", "o1");
+            var seen = new System.Text.StringBuilder();
+            using var contactDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                do
+                {
+                    line = await process.StandardOutput.ReadLineAsync(contactDeadline.Token);
+                    seen.AppendLine(line);
+                }
+                while (line is not null && !line.Contains("\"kind\":\"contact\"", StringComparison.Ordinal));
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("no contact line; the gateway printed:\n" + seen);
+            }
+
+            Assert.That(line, Does.Contain("\"outcome\":\"draft\"").And.Contain(Movistar));
 
             using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
