@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Engine;
@@ -45,17 +44,7 @@ internal sealed class DraftHandles
     /// <summary>The draft id a typed handle names, if any (NFKC, case-insensitive, invisible characters ignored).</summary>
     public string? Find(string typed)
     {
-        var visible = new StringBuilder(typed.Length);
-        foreach (var (_, _, codePoint) in UnicodeText.CodePoints(typed))
-        {
-            if (!UnicodeText.IsInvisible(codePoint))
-            {
-                visible.Append(char.ConvertFromUtf32(codePoint));
-            }
-        }
-
-        var key = UnicodeNormalization.Normalize(visible.ToString(), NormalizationForm.FormKC).ToUpperInvariant();
-        return _byHandle.TryGetValue(key, out var entry) ? entry.DraftId : null;
+        return _byHandle.TryGetValue(UnicodeText.FoldTyped(typed), out var entry) ? entry.DraftId : null;
     }
 
     public void Drafted(string handle, string draftId) => _byHandle[handle] = new Entry(draftId, null);

@@ -59,7 +59,7 @@ public sealed partial class ServiceConversationPolicy
 
             if (!_state.Sends.CanIssue)
             {
-                return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: new InvalidOperationException("No change has been committed by this process, so it cannot number send permits."), draft: draft);
+                return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: NoEpoch(), draft: draft);
             }
 
             // The daily slot of a first contact is checked and reserved inside the gate: no two approvals can overshoot it.

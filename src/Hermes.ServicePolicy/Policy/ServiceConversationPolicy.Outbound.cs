@@ -175,7 +175,7 @@ public sealed partial class ServiceConversationPolicy
 
             if (!_state.Sends.CanIssue)
             {
-                return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: new InvalidOperationException("No change has been committed by this process, so it cannot number send permits."));
+                return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: NoEpoch());
             }
 
             var acquired = _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
@@ -212,7 +212,7 @@ public sealed partial class ServiceConversationPolicy
         var actor = OutboundRules.ActorOf(request);
         if (!_state.Sends.CanIssue)
         {
-            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: new InvalidOperationException("No change has been committed by this process, so it cannot number send permits."));
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: NoEpoch());
         }
 
         var slot = _limiter.TryAcquireNewChat(now, configuration.MaxNewChatsPerDay);

@@ -193,6 +193,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         }
     }
 
+    // Permits are numbered in this process's epoch, fixed by its first committed change (a configuration always is one).
+    private static InvalidOperationException NoEpoch() => new("No change has been committed by this process, so it cannot number send permits.");
+
     private bool TryNow(out DateTimeOffset now, out Exception? error)
     {
         try

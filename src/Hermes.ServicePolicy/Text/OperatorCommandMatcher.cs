@@ -77,17 +77,5 @@ internal sealed class OperatorCommandMatcher
         return end == 0 ? null : trimmed[..end].ToString();
     }
 
-    private static string Fold(string text)
-    {
-        var visible = new StringBuilder(text.Length);
-        foreach (var (_, _, codePoint) in UnicodeText.CodePoints(text))
-        {
-            if (!UnicodeText.IsInvisible(codePoint))
-            {
-                visible.Append(char.ConvertFromUtf32(codePoint));
-            }
-        }
-
-        return UnicodeNormalization.Normalize(visible.ToString(), NormalizationForm.FormKC).ToUpperInvariant();
-    }
+    private static string Fold(string text) => UnicodeText.FoldTyped(text);
 }

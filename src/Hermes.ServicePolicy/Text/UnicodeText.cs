@@ -93,6 +93,24 @@ internal static class UnicodeText
     }
 
     /// <summary>
+    /// Text a person typed, folded for matching a keyword or a handle: invisible characters removed (also inside), then
+    /// NFKC (full-width and other compatibility forms fold to their plain twins), then upper case (invariant).
+    /// </summary>
+    public static string FoldTyped(string text)
+    {
+        var visible = new StringBuilder(text.Length);
+        foreach (var (start, length, codePoint) in CodePoints(text))
+        {
+            if (!IsInvisible(codePoint))
+            {
+                visible.Append(text, start, length);
+            }
+        }
+
+        return UnicodeNormalization.Normalize(visible.ToString(), NormalizationForm.FormKC).ToUpperInvariant();
+    }
+
+    /// <summary>
     /// A name with every invisible character and lone surrogate removed, white space collapsed to one space and
     /// trimmed, in NFC. Display and matching both start from this; matching uses the whole of it.
     /// </summary>
