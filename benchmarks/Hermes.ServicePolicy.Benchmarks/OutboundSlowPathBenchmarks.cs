@@ -19,20 +19,21 @@ public class OutboundSlowPathBenchmarks
     private OutboundRequest _draftRequest;
     private OutboundRequest _limitedRequest;
 
+    // Iteration methods must be void: everything here completes synchronously in memory, and Completed says so if not.
     [IterationSetup]
-    public async Task Setup()
+    public void Setup()
     {
-        _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 0 });
+        _policy = PolicyFixture.Completed(PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 0 }));
         var draftFirst = PolicyFixture.Chat(1);
         var autonomous = PolicyFixture.Chat(2);
-        await _policy.ApproveChatAsync(draftFirst, "bench", ServiceChatMode.DraftFirst).ConfigureAwait(false);
-        await _policy.ApproveChatAsync(autonomous, "bench", ServiceChatMode.Autonomous).ConfigureAwait(false);
+        PolicyFixture.Completed(_policy.ApproveChatAsync(draftFirst, "bench", ServiceChatMode.DraftFirst));
+        PolicyFixture.Completed(_policy.ApproveChatAsync(autonomous, "bench", ServiceChatMode.Autonomous));
         _draftRequest = new OutboundRequest(draftFirst, "¿Me confirma la factura?", Initiator.Agent);
         _limitedRequest = new OutboundRequest(autonomous, "otra vez", Initiator.Agent);
     }
 
     [IterationCleanup]
-    public Task Cleanup() => _policy.DisposeAsync().AsTask();
+    public void Cleanup() => PolicyFixture.Completed(_policy.DisposeAsync());
 
     [Benchmark(Description = "outbound in a draft_first chat (creates a draft)")]
     public OutboundOutcome Draft() => _policy.DecideOutboundAsync(_draftRequest).Result.Outcome;

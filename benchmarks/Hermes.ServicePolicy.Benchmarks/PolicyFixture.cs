@@ -42,6 +42,19 @@ internal static class PolicyFixture
     public static T Completed<T>(ValueTask<T> pending)
         => pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("The decision did not complete synchronously.");
 
+    /// <summary>The result of a task that completes synchronously (in-memory setup does), read without blocking.</summary>
+    public static T Completed<T>(Task<T> pending)
+        => pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("The setup did not complete synchronously.", pending.Exception);
+
+    /// <summary>Checks that an operation completed synchronously, without blocking on it.</summary>
+    public static void Completed(ValueTask pending)
+    {
+        if (!pending.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The operation did not complete synchronously.");
+        }
+    }
+
     /// <summary>Approves <paramref name="count"/> chats as autonomous service chats, as runtime state.</summary>
     public static async Task ApproveAsync(ServiceConversationPolicy policy, int count)
     {
