@@ -38,7 +38,8 @@ public class FileStoreBenchmarks
                 };
             }
 
-            await million.AppendAsync(batch).ConfigureAwait(false);
+            await million.AppendAsync(sequence - batch.Length, batch).ConfigureAwait(false);
+            await million.SyncAsync(sequence).ConfigureAwait(false);
         }
     }
 

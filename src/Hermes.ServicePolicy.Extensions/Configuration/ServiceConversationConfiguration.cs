@@ -45,6 +45,7 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
         options.OperatorChats = read.OperatorChats;
         options.OperatorCommand = read.OperatorCommand;
         options.SendConfirmationMinutes = read.SendConfirmationMinutes;
+        options.AuditRetentionDays = read.AuditRetentionDays;
         options.DefaultRegion = read.DefaultRegion; // every property: a test compares them all by reflection
     }
 

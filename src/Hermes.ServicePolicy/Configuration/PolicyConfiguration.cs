@@ -40,6 +40,7 @@ internal sealed class PolicyConfiguration
         MaxConsecutiveSends = options.MaxConsecutiveAgentSendsWithoutReply;
         DraftTtl = TimeSpan.FromMinutes(options.PendingDraftTtlMinutes);
         SendConfirmation = TimeSpan.FromMinutes(options.SendConfirmationMinutes);
+        AuditRetention = options.AuditRetentionDays == 0 ? null : TimeSpan.FromDays(options.AuditRetentionDays);
     }
 
     public ServiceConversationOptions Options { get; }
@@ -68,6 +69,9 @@ internal sealed class PolicyConfiguration
     public TimeSpan DraftTtl { get; }
 
     public TimeSpan SendConfirmation { get; }
+
+    /// <summary>How long history stays readable; null keeps it all.</summary>
+    public TimeSpan? AuditRetention { get; }
 
     public int ApprovedChatCount => _approvedChats.Count;
 

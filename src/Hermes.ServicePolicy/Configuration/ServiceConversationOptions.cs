@@ -64,6 +64,13 @@ public sealed class ServiceConversationOptions
     /// </summary>
     public int SendConfirmationMinutes { get; set; } = 10;
 
+    /// <summary>
+    /// <c>audit_retention_days</c>: how long the audit history stays readable (0–36500; 0, the default, keeps it all).
+    /// The sweep prunes whole log segments whose every event is older, once a snapshot holds the state they built; what
+    /// was pruned is recorded durably. Decisions never depend on it: the state is kept whole.
+    /// </summary>
+    public int AuditRetentionDays { get; set; }
+
     /// <summary><c>command_prefixes</c>: inbound text starting with one of these is never an operator command (1–8, at most 4 characters, no letters or digits).</summary>
     public IList<string> CommandPrefixes { get; set; } = new List<string> { "/" };
 
@@ -93,6 +100,7 @@ public sealed class ServiceConversationOptions
         MaxConsecutiveAgentSendsWithoutReply = MaxConsecutiveAgentSendsWithoutReply,
         PendingDraftTtlMinutes = PendingDraftTtlMinutes,
         SendConfirmationMinutes = SendConfirmationMinutes,
+        AuditRetentionDays = AuditRetentionDays,
         OperatorChats = new List<string>(OperatorChats ?? []),
         OperatorCommand = OperatorCommand ?? string.Empty,
         CommandPrefixes = new List<string>(CommandPrefixes ?? []),

@@ -49,6 +49,7 @@ public static class ServiceConversationOptionsReader
         new("operator_chats", nameof(ServiceConversationOptions.OperatorChats), ValueKind.List),
         new("operator_command", nameof(ServiceConversationOptions.OperatorCommand), ValueKind.Text),
         new("send_confirmation_minutes", nameof(ServiceConversationOptions.SendConfirmationMinutes), ValueKind.Integer),
+        new("audit_retention_days", nameof(ServiceConversationOptions.AuditRetentionDays), ValueKind.Integer),
         new("default_region", nameof(ServiceConversationOptions.DefaultRegion), ValueKind.Text),
     ];
 
@@ -327,6 +328,7 @@ public static class ServiceConversationOptionsReader
                     case "max_auto_sends_per_chat_per_hour": options.MaxAutoSendsPerChatPerHour = number; break;
                     case "max_consecutive_agent_sends_without_reply": options.MaxConsecutiveAgentSendsWithoutReply = number; break;
                     case "send_confirmation_minutes": options.SendConfirmationMinutes = number; break;
+                    case "audit_retention_days": options.AuditRetentionDays = number; break;
                     default: options.PendingDraftTtlMinutes = number; break;
                 }
 

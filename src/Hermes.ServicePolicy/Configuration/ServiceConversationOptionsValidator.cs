@@ -54,6 +54,7 @@ public static class ServiceConversationOptionsValidator
         Range(errors, "max_consecutive_agent_sends_without_reply", snapshot.MaxConsecutiveAgentSendsWithoutReply, 0, 1000);
         Range(errors, "pending_draft_ttl_minutes", snapshot.PendingDraftTtlMinutes, 1, 10080);
         Range(errors, "send_confirmation_minutes", snapshot.SendConfirmationMinutes, 1, 1440);
+        Range(errors, "audit_retention_days", snapshot.AuditRetentionDays, 0, 36500);
         if (!Enum.IsDefined(snapshot.DefaultMode))
         {
             errors.Add(new ConfigurationError("default_mode", snapshot.DefaultMode.ToString(), "must be draft_first, draft_only or autonomous"));

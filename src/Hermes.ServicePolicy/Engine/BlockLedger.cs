@@ -156,7 +156,7 @@ internal sealed class BlockLedger
     }
 
     /// <summary>Applies a committed <c>inbound_blocked</c> event (live and on replay).</summary>
-    public void Apply(PolicyEvent e)
+    public void Apply(PolicyEvent e, bool replaying)
     {
         var hour = HourOf(e.Timestamp);
         if (hour > _eventHour)
@@ -171,7 +171,28 @@ internal sealed class BlockLedger
 
         if (e.Chat.IsEmpty)
         {
-            return; // a roll-up of blocks over the hourly cap: no chat, no tracker
+            // A roll-up of blocks over the hourly cap: no chat, no tracker. Live, ClearRollups takes its count off; on
+            // replay it takes off what an earlier counters record restored.
+            if (replaying)
+            {
+                lock (_capped)
+                {
+                    var left = _capped.GetValueOrDefault(e.Reason);
+                    var taken = Math.Min(left, e.Count);
+                    if (left - taken == 0)
+                    {
+                        _capped.Remove(e.Reason);
+                    }
+                    else
+                    {
+                        _capped[e.Reason] = left - taken;
+                    }
+
+                    _cappedTotal -= taken;
+                }
+            }
+
+            return;
         }
 
         var tracker = _trackers.GetOrAdd((e.Chat, e.Reason), static _ => new Tracker());
@@ -252,9 +273,15 @@ internal sealed class BlockLedger
         return (suppressed, capped);
     }
 
-    /// <summary>Restores a checkpoint's counts (at start-up, after the log's replay).</summary>
+    /// <summary>Restores counted blocks from a counters record (replacing what an earlier one restored) or a previous release's checkpoint.</summary>
     public void Restore(IReadOnlyList<BlockCount> suppressed, IReadOnlyList<CappedBlockCount> capped)
     {
+        lock (_capped)
+        {
+            _capped.Clear();
+            _cappedTotal = 0;
+        }
+
         foreach (var block in suppressed)
         {
             var tracker = _trackers.GetOrAdd((block.Chat, block.Reason), static _ => new Tracker());
@@ -274,9 +301,58 @@ internal sealed class BlockLedger
         }
     }
 
+    /// <summary>Everything the ledger knows, for a snapshot.</summary>
+    public BlockLedgerState Export()
+    {
+        var trackers = new List<(ChatId, ReasonCode, long, int)>();
+        foreach (var ((chat, reason), tracker) in _trackers)
+        {
+            lock (tracker)
+            {
+                trackers.Add((chat, reason, tracker.LastAuditTicks, tracker.Suppressed));
+            }
+        }
+
+        lock (_capped)
+        {
+            return new BlockLedgerState(trackers, [.. _lastBlockedTicks], [.. _capped], Volatile.Read(ref _cappedHour), _eventHour, _eventsInHour);
+        }
+    }
+
+    /// <summary>Restores a snapshot's ledger, into an empty one, before any decision.</summary>
+    public void Import(BlockLedgerState state)
+    {
+        foreach (var (chat, reason, lastAudit, suppressed) in state.Trackers)
+        {
+            _trackers[(chat, reason)] = new Tracker { LastAuditTicks = lastAudit, Suppressed = suppressed };
+        }
+
+        foreach (var (chat, ticks) in state.LastBlocked)
+        {
+            _lastBlockedTicks[chat] = ticks;
+        }
+
+        foreach (var (reason, count) in state.Capped)
+        {
+            _capped[reason] = count;
+            _cappedTotal += count;
+        }
+
+        (_cappedHour, _eventHour, _eventsInHour) = (state.CappedHour, state.EventHour, state.EventsInHour);
+    }
+
     private sealed class Tracker
     {
         public long LastAuditTicks;
         public int Suppressed;
     }
 }
+
+/// <summary>A <see cref="BlockLedger"/>'s whole state, for a snapshot.</summary>
+internal sealed record BlockLedgerState(
+    List<(ChatId Chat, ReasonCode Reason, long LastAuditTicks, int Suppressed)> Trackers,
+    List<KeyValuePair<ChatId, long>> LastBlocked,
+    List<KeyValuePair<ReasonCode, int>> Capped,
+    long CappedHour,
+    long EventHour,
+    int EventsInHour);

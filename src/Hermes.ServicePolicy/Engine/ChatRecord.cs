@@ -29,6 +29,12 @@ internal sealed record ChatRecord(ChatId Chat)
 
     public DateTimeOffset? LastEventAt { get; init; }
 
+    /// <summary>
+    /// The log position of the latest event that changed the record. Readers that answer without the gate compare it
+    /// with the durable position: a change not yet durable sends them to wait for it. Not part of a snapshot (0 there).
+    /// </summary>
+    public long Changed { get; init; }
+
     /// <summary>The log position of the latest operator action on the chat (a failed first contact undoes only what nothing later changed).</summary>
     public long LastOperatorSequence { get; init; }
 
@@ -67,4 +73,8 @@ internal sealed record DraftRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     DraftState State,
-    string? Handle = null);
+    string? Handle = null)
+{
+    /// <summary>When it was decided (decided drafts are forgotten 30 days later; history keeps them).</summary>
+    public DateTimeOffset? DecidedAt { get; init; }
+}

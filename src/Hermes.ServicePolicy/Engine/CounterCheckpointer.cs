@@ -8,31 +8,33 @@ using Hermes.ServicePolicy.State;
 namespace Hermes.ServicePolicy.Engine;
 
 /// <summary>
-/// Persists the batched bookkeeping (docs/state-and-backups.md): rate-limit counters, suppressed block counts and open
-/// autonomous permits, at most <see cref="Interval"/> after they changed and at a clean shutdown, so the hot path never
-/// waits for a disk. While a checkpoint cannot be written, <see cref="Unsaved"/> is set and autonomous sends fail closed.
+/// Persists the batched bookkeeping (docs/state-and-backups.md) as a <c>counters_saved</c> record in the log: the
+/// rate-limit windows of the chats that changed since the last record (so the cost follows the work done, not the
+/// number of active chats), suppressed block counts and open autonomous permits, at most <see cref="Interval"/> after
+/// they changed and at a clean shutdown, so the hot path never waits for a disk. While a record cannot be written,
+/// <see cref="Unsaved"/> is set and autonomous sends fail closed.
 /// </summary>
 internal sealed class CounterCheckpointer : IAsyncDisposable
 {
     /// <summary>How often changed counters are written: at least once a second.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    private readonly IServiceStateStore _store;
+    private readonly Journal _journal;
     private readonly StateProjection _state;
     private readonly IRateLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception> _report;
-    private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly ITimer _timer;
+    private RateLimiterState? _unwritten; // changes captured by a record that failed: written with the next one
     private volatile bool _due;
     private volatile bool _unsaved;
     private Exception? _failure;
     private int _disposed;
     private Task _timerSave = Task.CompletedTask;
 
-    public CounterCheckpointer(IServiceStateStore store, StateProjection state, IRateLimiter limiter, TimeProvider time, Action<string, Exception> report)
+    public CounterCheckpointer(Journal journal, StateProjection state, IRateLimiter limiter, TimeProvider time, Action<string, Exception> report)
     {
-        _store = store;
+        _journal = journal;
         _state = state;
         _limiter = limiter;
         _time = time;
@@ -60,7 +62,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a checkpoint if something changed (or always, with <paramref name="force"/>). Never throws.</summary>
+    /// <summary>Writes a counters record if something changed (or always, with <paramref name="force"/>). Never throws.</summary>
     public async ValueTask SaveAsync(bool force, CancellationToken cancellationToken)
     {
         if (!force && !_due)
@@ -68,7 +70,15 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
             return;
         }
 
-        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _journal.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         try
         {
             if (!_due && !force)
@@ -78,6 +88,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
 
             _due = false; // cleared before capturing: a change racing the capture marks it due again
             var now = _time.GetUtcNow();
+            var changes = Merge(_unwritten, _limiter.CaptureChanges(now));
             var (suppressed, capped) = _state.Blocks.Capture(now);
             var permits = new List<OpenPermit>();
             foreach (var open in _state.Sends.OpenAutonomous())
@@ -85,12 +96,25 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
                 permits.Add(new OpenPermit(open.Id, open.Chat, open.Text, open.Session, open.Initiator, open.IssuedAt, open.ConfirmBy));
             }
 
-            var checkpoint = new PolicyCheckpoint(now, _limiter.CaptureState(now), suppressed) { CappedBlocks = capped, Permits = permits };
-            await _store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            if (changes.Chats.Count == 0 && suppressed.Count == 0 && capped.Count == 0 && permits.Count == 0)
+            {
+                _unsaved = false; // nothing to make durable
+                return;
+            }
+
+            var counters = new PolicyCheckpoint(now, changes, suppressed) { CappedBlocks = capped, Permits = permits };
+            var record = new PolicyEvent { Type = PolicyEventType.CountersSaved, Timestamp = now, Counters = counters };
+            if (await _journal.CommitAsync([record], cancellationToken).ConfigureAwait(false) is { } error)
+            {
+                _unwritten = changes;
+                throw error;
+            }
+
+            _unwritten = null;
             Volatile.Write(ref _failure, null);
             _unsaved = false;
         }
-#pragma warning disable CA1031 // A failed checkpoint (or clock) is reported and retried; it never throws into a timer thread.
+#pragma warning disable CA1031 // A failed record (or clock) is reported and retried; it never throws into a timer thread.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
@@ -101,11 +125,33 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
         }
         finally
         {
-            _writing.Release();
+            _journal.Exit();
         }
     }
 
-    /// <summary>Stops the timer and writes the last checkpoint (a clean shutdown forgets nothing).</summary>
+    // Changes captured by a failed record are not lost: merged with the next capture, the newer window of a chat wins.
+    private static RateLimiterState Merge(RateLimiterState? older, RateLimiterState newer)
+    {
+        if (older is null || older.Chats.Count == 0)
+        {
+            return newer;
+        }
+
+        var byChat = new Dictionary<Identity.ChatId, ChatSendWindow>();
+        foreach (var window in older.Chats)
+        {
+            byChat[window.Chat] = window;
+        }
+
+        foreach (var window in newer.Chats)
+        {
+            byChat[window.Chat] = window;
+        }
+
+        return new RateLimiterState([.. byChat.Values]);
+    }
+
+    /// <summary>Stops the timer and writes the last record (a clean shutdown forgets nothing).</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -115,6 +161,5 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
 
         await _timer.DisposeAsync().ConfigureAwait(false);
         await SaveAsync(force: true, CancellationToken.None).ConfigureAwait(false);
-        _writing.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
@@ -70,6 +71,18 @@ internal sealed class DraftHandles
             }
         }
     }
+
+    /// <summary>Every handle in use or reserved, for a snapshot.</summary>
+    public IEnumerable<(string Handle, string DraftId, DateTimeOffset? DecidedAt)> Export()
+    {
+        foreach (var (handle, entry) in _byHandle)
+        {
+            yield return (handle, entry.DraftId, entry.DecidedAt);
+        }
+    }
+
+    /// <summary>Restores a handle from a snapshot.</summary>
+    public void Import(string handle, string draftId, DateTimeOffset? decidedAt) => _byHandle[handle] = new Entry(draftId, decidedAt);
 
     private sealed record Entry(string DraftId, DateTimeOffset? DecidedAt);
 }

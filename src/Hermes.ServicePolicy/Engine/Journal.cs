@@ -7,9 +7,16 @@ namespace Hermes.ServicePolicy.Engine;
 
 /// <summary>
 /// The policy's one write path: owns the log position, the single gate that serialises changes, and the order
-/// "append to the store, apply to the projection, hand to the audit outbox". A change whose append fails never takes
-/// effect; sinks are fed after the fact and never hold a decision.
+/// "append to the store, apply to the projection, make it durable, hand it to the audit outbox". A change whose
+/// append fails never takes effect; sinks are fed after the fact and never hold a decision.
 /// </summary>
+/// <remarks>
+/// Group commit: a change is appended and applied inside the gate, then the gate is let go while the store makes it
+/// durable, so concurrent changes share one flush; the caller gets the gate back (and its answer) only once its change
+/// is durable. Because a change is applied before it is durable, readers that answer without the gate check that the
+/// chat they read was not changed after <see cref="Durable"/>, and otherwise wait for it (no answer rests on a change
+/// a crash could still take back).
+/// </remarks>
 internal sealed class Journal : IDisposable
 {
     private readonly IServiceStateStore _store;
@@ -19,6 +26,8 @@ internal sealed class Journal : IDisposable
     private readonly Action<string, Exception> _report;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _sequence;
+    private long _durable;
+    private long _snapshotPosition;
 
     public Journal(IServiceStateStore store, StateProjection state, AuditOutbox outbox, Action<PolicyEvent> committed, Action<string, Exception> report)
     {
@@ -29,26 +38,44 @@ internal sealed class Journal : IDisposable
         _report = report;
     }
 
-    /// <summary>Gets the position of the last committed event: decisions made now are made on the state up to it.</summary>
+    /// <summary>Gets the position of the last applied event: decisions made now are made on the state up to it.</summary>
     public long Position => Volatile.Read(ref _sequence);
+
+    /// <summary>Gets the position up to which applied events are durable.</summary>
+    public long Durable => Volatile.Read(ref _durable);
+
+    /// <summary>Gets or sets the position of the newest snapshot (the snapshotter reads and sets it).</summary>
+    public long SnapshotPosition
+    {
+        get => Volatile.Read(ref _snapshotPosition);
+        set => Volatile.Write(ref _snapshotPosition, value);
+    }
+
+    /// <summary>Gets or sets what runs after each commit, outside any lock that matters (the snapshotter's trigger).</summary>
+    public Action? Committed { get; set; }
 
     /// <summary>Enters the gate. Every read-decide-commit of a change happens inside it.</summary>
     public Task EnterAsync(CancellationToken cancellationToken) => _gate.WaitAsync(cancellationToken);
 
     public void Exit() => _gate.Release();
 
-    /// <summary>Appends, applies and publishes a batch as one fact. Call it inside the gate. Returns the failure, or null.</summary>
+    /// <summary>
+    /// Appends, applies and makes durable a batch as one fact. Call it inside the gate; it lets the gate go while the
+    /// store flushes and takes it back before returning. Returns the failure, or null.
+    /// </summary>
     public async ValueTask<Exception?> CommitAsync(PolicyEvent[] events, CancellationToken cancellationToken)
     {
-        var sequence = _sequence;
+        var expected = _sequence;
+        var sequence = expected;
         for (var i = 0; i < events.Length; i++)
         {
             events[i] = events[i] with { Sequence = ++sequence };
         }
 
+        AppendResult appended;
         try
         {
-            await _store.AppendAsync(events, cancellationToken).ConfigureAwait(false);
+            appended = await _store.AppendAsync(expected, events, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Any store failure is answered by failing closed, and reported.
         catch (Exception ex)
@@ -58,6 +85,36 @@ internal sealed class Journal : IDisposable
             return ex;
         }
 
+        if (!appended.IsAppended)
+        {
+            // Another writer got there first: learn what it wrote; the caller decides again on the new state.
+            var conflict = new StateConflictException(expected, appended.Head);
+            return await CatchUpAsync(cancellationToken).ConfigureAwait(false) ?? conflict;
+        }
+
+        Publish(events, sequence);
+        if (sequence <= Durable)
+        {
+            return null;
+        }
+
+        // Let the gate go while the store flushes: the next change can be decided and appended meanwhile, and share it.
+        _gate.Release();
+        Exception? failure;
+        try
+        {
+            failure = await SyncAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return failure;
+    }
+
+    private void Publish(PolicyEvent[] events, long sequence)
+    {
         Volatile.Write(ref _sequence, sequence);
         if (events.Length > 0)
         {
@@ -71,23 +128,75 @@ internal sealed class Journal : IDisposable
         }
 
         _outbox.Enqueue(events);
+        Committed?.Invoke();
+    }
+
+    /// <summary>Waits until everything up to <paramref name="position"/> is durable. Returns the failure, or null.</summary>
+    public ValueTask<Exception?> SyncAsync(long position, CancellationToken cancellationToken)
+        => position <= Durable ? new((Exception?)null) : SyncSlowAsync(position, cancellationToken);
+
+    private async ValueTask<Exception?> SyncSlowAsync(long position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.SyncAsync(position, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed flush is answered by failing closed, and reported.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _report("store_sync", ex);
+            return ex;
+        }
+
+        long seen;
+        while ((seen = Volatile.Read(ref _durable)) < position && Interlocked.CompareExchange(ref _durable, position, seen) != seen)
+        {
+        }
+
         return null;
     }
 
-    /// <summary>Rebuilds the projection from the store's log and checkpoint. Once, before any decision.</summary>
-    public async ValueTask LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Applies what other writers appended since <see cref="Position"/> (a shared store). Call it inside the gate.</summary>
+    public async ValueTask<Exception?> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in _store.ReadAsync(_sequence, cancellationToken).ConfigureAwait(false))
+            {
+                Publish([e], e.Sequence);
+                Volatile.Write(ref _durable, e.Sequence); // read back from the store: durable
+            }
+
+            return null;
+        }
+#pragma warning disable CA1031 // A store that cannot be read is answered by failing closed, and reported.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _report("store_read", ex);
+            return ex;
+        }
+    }
+
+    /// <summary>Rebuilds the projection: the newest snapshot, then the events after it. Once, before any decision.</summary>
+    public async ValueTask LoadAsync(Func<StateSnapshot, long> restore, CancellationToken cancellationToken)
     {
         var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var e in stored.Events)
+        var position = stored.Snapshot is { } snapshot ? restore(snapshot) : 0;
+        await foreach (var e in _store.ReadAsync(position, cancellationToken).ConfigureAwait(false))
         {
             _state.Apply(e, replaying: true);
-            _sequence = Math.Max(_sequence, e.Sequence);
+            position = e.Sequence;
         }
 
-        if (stored.Checkpoint is { } checkpoint)
+        if (stored.LegacyCheckpoint is { } checkpoint)
         {
             _state.Restore(checkpoint);
         }
+
+        _sequence = _durable = position;
+        SnapshotPosition = stored.Snapshot?.Position ?? 0;
     }
 
     public void Dispose() => _gate.Dispose();

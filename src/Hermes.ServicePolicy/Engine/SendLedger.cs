@@ -69,6 +69,15 @@ internal sealed class SendLedger
         return open;
     }
 
+    /// <summary>Open permits that are events in the log (approvals, first contacts, session-binding sends), for a snapshot.</summary>
+    public ICollection<PendingSend> OpenDurable => _durable.Values;
+
+    /// <summary>Closed send ids still remembered, for a snapshot.</summary>
+    public IEnumerable<KeyValuePair<SendId, ClosedSend>> Closed => _closed;
+
+    /// <summary>Restores a closed send id from a snapshot.</summary>
+    public void AddClosed(SendId id, ClosedSend closed) => _closed[id] = closed;
+
     /// <summary>Forgets closed sends older than <see cref="ClosedRetention"/>.</summary>
     public void PruneClosed(DateTimeOffset now)
     {

@@ -59,6 +59,10 @@ internal sealed partial class StateProjection
                 break;
             }
 
+            case PolicyEventType.CountersSaved when replaying && e.Counters is { } counters:
+                Restore(counters); // live, the counters are already in memory: the record only makes them durable
+                break;
+
             case PolicyEventType.SendPermitted:
                 Permit(e, null);
                 break;
@@ -156,7 +160,7 @@ internal sealed partial class StateProjection
                 break;
 
             case PolicyEventType.InboundBlocked:
-                Blocks.Apply(e);
+                Blocks.Apply(e, replaying);
                 break;
 
             case PolicyEventType.CommandBlocked:
@@ -218,7 +222,7 @@ internal sealed partial class StateProjection
         var primary = Aliases.GetPrimary(e.Chat);
         if (Chats.TryGetValue(primary, out var record) && record.IsService && !record.Revoked && decidedAt >= record.ModeSequence)
         {
-            Chats[primary] = record with { SentSinceDraftFirst = true, LastEventAt = e.Timestamp };
+            Chats[primary] = record with { SentSinceDraftFirst = true, LastEventAt = e.Timestamp, Changed = e.Sequence };
         }
     }
 
@@ -249,7 +253,7 @@ internal sealed partial class StateProjection
                 record = record with { Session = null, SessionBoundAt = null };
             }
 
-            Chats[primary] = record with { LastEventAt = e.Timestamp };
+            Chats[primary] = record with { LastEventAt = e.Timestamp, Changed = e.Sequence };
         }
 
         if (!pending.Draft.IsEmpty && Drafts.TryGetValue(pending.Draft.Value!, out var draft) && draft.State == DraftState.Sent)
@@ -269,7 +273,7 @@ internal sealed partial class StateProjection
     {
         var primary = Aliases.GetPrimary(chat);
         var record = Chats.TryGetValue(primary, out var existing) ? existing : new ChatRecord(primary);
-        Chats[primary] = change(record) with { LastEventAt = e.Timestamp };
+        Chats[primary] = change(record) with { LastEventAt = e.Timestamp, Changed = e.Sequence };
     }
 
     private static ChatRecord BindSession(ChatRecord record, PolicyEvent e, out bool bound)
@@ -285,7 +289,7 @@ internal sealed partial class StateProjection
             return;
         }
 
-        Drafts[e.DraftId] = draft with { State = state, Text = string.Empty }; // decided: the log keeps the text
+        Drafts[e.DraftId] = draft with { State = state, Text = string.Empty, DecidedAt = e.Timestamp }; // decided: the log keeps the text
         if (draft.Handle is not null)
         {
             Handles.Decided(draft.Handle, e.Timestamp);

@@ -26,7 +26,7 @@ internal sealed partial class StateProjection
         {
             var lidRecord = lidSlot.Record;
             var merged = phoneRecord is null ? lidRecord with { Chat = phone } : Merge(phoneRecord, lidRecord);
-            Chats[phone] = merged with { LastEventAt = e.Timestamp };
+            Chats[phone] = merged with { LastEventAt = e.Timestamp, Changed = e.Sequence };
             if (lidSlot.AwaitingReply != 0)
             {
                 Chats.MarkAwaitingReply(phone);
@@ -34,7 +34,7 @@ internal sealed partial class StateProjection
         }
         else if (phoneRecord is not null)
         {
-            Chats[phone] = phoneRecord with { LastEventAt = e.Timestamp };
+            Chats[phone] = phoneRecord with { LastEventAt = e.Timestamp, Changed = e.Sequence };
         }
     }
 

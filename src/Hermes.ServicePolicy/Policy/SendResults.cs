@@ -18,4 +18,8 @@ public sealed record PendingSendInfo(SendId Send, ChatId Chat, string Text, stri
 /// <summary>What a sweep closed.</summary>
 /// <param name="DraftsExpired">Drafts that expired.</param>
 /// <param name="SendsClosed">Sends closed as <c>send_unknown</c> because the host did not confirm them in time.</param>
-public readonly record struct SweepResult(int DraftsExpired, int SendsClosed);
+public readonly record struct SweepResult(int DraftsExpired, int SendsClosed)
+{
+    /// <summary>Gets how many events of history <c>audit_retention_days</c> pruned in this sweep.</summary>
+    public long EventsPruned { get; init; }
+}

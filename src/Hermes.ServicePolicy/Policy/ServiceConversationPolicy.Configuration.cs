@@ -95,6 +95,7 @@ public sealed partial class ServiceConversationPolicy
             + $"allow_agent_initiated_service_chats={o.AllowAgentInitiatedServiceChats.ToString().ToLowerInvariant()} auto_promote_replied_to_chats={o.AutoPromoteRepliedToChats.ToString().ToLowerInvariant()} "
             + $"require_explicit_approval_for_first_contact={o.RequireExplicitApprovalForFirstContact.ToString().ToLowerInvariant()} pending_draft_ttl_minutes={o.PendingDraftTtlMinutes} "
             + $"send_confirmation_minutes={o.SendConfirmationMinutes}"
+            + (o.AuditRetentionDays > 0 ? $" audit_retention_days={o.AuditRetentionDays}" : string.Empty)
             + (o.DefaultRegion.Length > 0 ? $" default_region={o.DefaultRegion}" : string.Empty)
             + (previous.Enabled != next.Enabled ? (next.Enabled ? " (feature switched on)" : " (feature switched off)") : string.Empty);
     }

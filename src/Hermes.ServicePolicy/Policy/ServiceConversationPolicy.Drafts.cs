@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.Rules;
 using Hermes.ServicePolicy.State;
 
@@ -167,7 +168,9 @@ public sealed partial class ServiceConversationPolicy
             _state.Sends.PruneClosed(now);
             _state.Handles.Prune(now);
             _state.Blocks.Prune(now);
-            return new SweepResult(draftsExpired, events.Count - draftsExpired);
+            _state.PruneDecidedDrafts(now);
+            (_limiter as SlidingLogRateLimiter)?.PruneIdle(now);
+            return new SweepResult(draftsExpired, events.Count - draftsExpired) { EventsPruned = await PruneHistoryAsync(now, cancellationToken).ConfigureAwait(false) };
         }
         finally
         {
@@ -193,5 +196,17 @@ public sealed partial class ServiceConversationPolicy
         }
 
         return (reason, null);
+    }
+
+    /// <summary>Applies <c>audit_retention_days</c>: the store drops whole stretches of history older than it that its snapshots no longer need.</summary>
+    private async ValueTask<long> PruneHistoryAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _configuration).AuditRetention is not { } retention)
+        {
+            return 0;
+        }
+
+        var pruned = await _store.PruneHistoryAsync(PolicyClock.AddClamped(now, -retention), cancellationToken).ConfigureAwait(false);
+        return pruned.Events;
     }
 }

@@ -26,7 +26,7 @@ public sealed partial class ServiceConversationPolicy
         if (message.Chat.IsOneToOne && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
         {
             var view = _state.View(message.Chat, configuration);
-            if (view.IsService
+            if (view.IsService && (view.Record is null || view.Record.Changed <= _journal.Durable)
                 && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
                 && !(configuration.AutoPromote && InboundRules.CanPromote(view)))
             {
@@ -55,6 +55,13 @@ public sealed partial class ServiceConversationPolicy
     private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var decision = await DecideInboundCoreAsync(message, cancellationToken).ConfigureAwait(false);
+
+        // Delivered on a state another change made but has not made durable yet (group commit): wait for it first.
+        if (decision.IsDelivered && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            decision = InboundDecision.Blocked(ReasonCode.PolicyUnavailable, decision.Chat, error);
+        }
+
         _metrics.Inbound(decision);
         return decision;
     }

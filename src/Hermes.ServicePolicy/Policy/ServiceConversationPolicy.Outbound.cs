@@ -39,7 +39,8 @@ public sealed partial class ServiceConversationPolicy
         }
 
         var view = _state.View(request.Chat, configuration);
-        if (!OutboundRules.NeedsNoEvent(view, request, configuration) || !_state.Sends.CanIssue)
+        if (!OutboundRules.NeedsNoEvent(view, request, configuration) || !_state.Sends.CanIssue
+            || (view.Record is { } record && record.Changed > _journal.Durable))
         {
             return DecideOutboundSlowAsync(request, cancellationToken);
         }
@@ -112,6 +113,13 @@ public sealed partial class ServiceConversationPolicy
     private async ValueTask<OutboundDecision> DecideOutboundSlowAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
         var decision = await DecideOutboundCoreAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // Permitted on a state another change made but has not made durable yet (group commit): wait for it first.
+        if (decision.IsPermitted && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            decision = OutboundDecision.Denied(ReasonCode.PolicyUnavailable, decision.Chat, error: error);
+        }
+
         _metrics.Outbound(decision, approval: false);
         return decision;
     }

@@ -59,11 +59,9 @@ public sealed partial class ServiceConversationPolicy
             _state.Aliases.TryGetAlias(chat, out alias);
         }
 
-        var stored = await _store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var e in stored.Events)
+        await foreach (var e in _store.ReadAsync(query.AfterSequence, cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!e.IsAudited || e.Sequence <= query.AfterSequence
+            if (!e.IsAudited
                 || (query.Since is { } since && e.Timestamp < since)
                 || (query.Until is { } until && e.Timestamp >= until)
                 || (query.Types is { } types && !types.Contains(e.Type))

@@ -8,6 +8,7 @@ using Hermes.ServicePolicy.Audit;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.Engine.Snapshots;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.Rules;
@@ -59,6 +60,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private readonly Journal _journal;
     private readonly AuditOutbox _outbox;
     private readonly CounterCheckpointer _checkpoints;
+    private readonly Snapshotter _snapshots;
     private readonly PolicyMetrics _metrics;
     private PolicyConfiguration _configuration = PolicyConfiguration.Defaults;
     private int _disposed;
@@ -75,7 +77,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _state = new StateProjection(_limiter);
         _outbox = new AuditOutbox(parts.Sinks, _time, Report);
         _journal = new Journal(_store, _state, _outbox, _metrics.Committed, Report);
-        _checkpoints = new CounterCheckpointer(_store, _state, _limiter, _time, Report);
+        _checkpoints = new CounterCheckpointer(_journal, _state, _limiter, _time, Report);
+        _snapshots = new Snapshotter(_journal, _state, _limiter, _store, _time, Report) { MinimumEvents = parts.SnapshotEvents };
+        _journal.Committed = _snapshots.OnCommitted;
         var directory = new ChatDirectory(parts.RecentChats, this);
         Directory = directory;
         Resolver = new ChatTargetResolver(directory, this, () => Volatile.Read(ref _configuration).National);
@@ -112,6 +116,8 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
 
         await FlushRollupsAtShutdownAsync().ConfigureAwait(false);
         await _checkpoints.DisposeAsync().ConfigureAwait(false);
+        await _snapshots.Last.ConfigureAwait(false);
+        await _snapshots.TakeAsync(CancellationToken.None).ConfigureAwait(false); // the next start-up reads it and nothing more
         await _outbox.DisposeAsync().ConfigureAwait(false);
         _ownedStore?.Dispose(); // closes files: nothing to wait for
         _journal.Dispose();
@@ -178,7 +184,18 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     internal Task TimerCheckpoint => _checkpoints.TimerSave;
 
     /// <summary>Rebuilds state from the store's log. Called once by the builder, before any decision.</summary>
-    internal ValueTask LoadAsync(CancellationToken cancellationToken) => _journal.LoadAsync(cancellationToken);
+    internal ValueTask LoadAsync(CancellationToken cancellationToken)
+        => _journal.LoadAsync(snapshot => ProjectionSnapshotReader.Restore(snapshot, _state, _limiter), cancellationToken);
+
+    /// <summary>
+    /// Takes a snapshot of the whole state now (the store keeps the newest two), so the next start-up replays only what
+    /// follows it. The policy takes them on its own in the background and at shutdown; hosts rarely need this.
+    /// </summary>
+    /// <returns>Whether a snapshot was written (false when nothing changed since the last one, or it failed and was reported).</returns>
+    public ValueTask<bool> SnapshotAsync(CancellationToken cancellationToken = default) => _snapshots.TakeAsync(cancellationToken);
+
+    /// <summary>Gets the background snapshot started last (tests await it).</summary>
+    internal Task BackgroundSnapshot => _snapshots.Last;
 
     private void Report(string operation, Exception exception)
     {
@@ -240,4 +257,5 @@ internal sealed record PolicyParts(
     IRecentChatSource RecentChats,
     Action<PolicyFailure>? OnFailure,
     INationalNumberParser? NationalNumbers,
-    IMeterFactory? MeterFactory);
+    IMeterFactory? MeterFactory,
+    long SnapshotEvents);

@@ -38,6 +38,7 @@ public sealed class ServiceConversationPolicyBuilder
     private Action<PolicyFailure>? _onFailure;
     private INationalNumberParser? _nationalNumbers;
     private IMeterFactory? _meterFactory;
+    private long _snapshotEvents = 10_000;
 
     /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
     public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
@@ -62,6 +63,18 @@ public sealed class ServiceConversationPolicyBuilder
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the fewest events between two background snapshots (default 10 000; never fewer than the chats and drafts in
+    /// memory, so snapshot writing stays a bounded share of the work). 0 leaves only the snapshot at a clean shutdown.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="events"/> is negative.</exception>
+    public ServiceConversationPolicyBuilder WithSnapshotEvery(long events)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(events);
+        _snapshotEvents = events;
         return this;
     }
 
@@ -171,7 +184,7 @@ public sealed class ServiceConversationPolicyBuilder
         }
 
         var policy = new ServiceConversationPolicy(new PolicyParts(
-            store, ownedStore, [.. _sinks], _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory));
+            store, ownedStore, [.. _sinks], _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents));
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

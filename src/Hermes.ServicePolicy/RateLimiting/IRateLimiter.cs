@@ -37,6 +37,15 @@ public interface IRateLimiter
     /// <summary>Copies the autonomous-send counters that were counted before <paramref name="now"/>'s hour ended, for a checkpoint.</summary>
     RateLimiterState CaptureState(DateTimeOffset now);
 
-    /// <summary>Restores counters from a checkpoint (at start-up, before any decision).</summary>
+    /// <summary>
+    /// Copies the counters of the chats whose counters changed since the last call (all of them the first time is not
+    /// required): the batched <c>counters_saved</c> record costs what changed, not what exists.
+    /// </summary>
+    RateLimiterState CaptureChanges(DateTimeOffset now);
+
+    /// <summary>
+    /// Sets the counters of each chat in <paramref name="state"/> to the ones given (and the new-chat window, when it
+    /// carries one): at start-up, from a snapshot and then from each later <c>counters_saved</c> record, before any decision.
+    /// </summary>
     void RestoreState(RateLimiterState state);
 }

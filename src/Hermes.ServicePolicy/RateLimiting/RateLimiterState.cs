@@ -14,6 +14,12 @@ public sealed record RateLimiterState(IReadOnlyList<ChatSendWindow> Chats)
 {
     /// <summary>A state with no counters.</summary>
     public static RateLimiterState Empty { get; } = new([]);
+
+    /// <summary>
+    /// Gets when each new service chat of the rolling 24 h was counted (a full capture, for a snapshot); null when the
+    /// state leaves them as they are (a capture of changes).
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset>? NewChats { get; init; }
 }
 
 /// <summary>One chat's autonomous-send counters.</summary>

@@ -20,6 +20,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
     private readonly TimestampWindow _newChats = new();
     private readonly ConcurrentDictionary<ChatId, ChatCounters> _chats = new();
+    private readonly ConcurrentQueue<ChatCounters> _changed = new();
 
     /// <summary>Gets how many new chats are counted in the 24 h before <paramref name="now"/>.</summary>
     public int CountNewChats(DateTimeOffset now)
@@ -86,9 +87,9 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             return RateLimitDecision.Denied(ReasonCode.ConsecutiveSendsWithoutReply, null);
         }
 
-        if (cache is not ChatCounters counters)
+        if (cache is not ChatCounters counters || Volatile.Read(ref counters.Retired))
         {
-            counters = _chats.GetOrAdd(chat, static _ => new ChatCounters());
+            counters = _chats.GetOrAdd(chat, static c => new ChatCounters(c));
             cache = counters;
         }
 
@@ -100,9 +101,9 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
         lock (counters.Gate)
         {
-            if (counters.MergedInto is not null)
+            if (counters.MergedInto is not null || counters.Retired)
             {
-                return TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit, ref cache); // merged while we waited
+                return TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit, ref cache); // merged or pruned while we waited
             }
 
             if (counters.Consecutive >= consecutiveLimit)
@@ -114,6 +115,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             if (decision.IsAcquired)
             {
                 counters.Consecutive++;
+                MarkChanged(counters);
             }
 
             return decision;
@@ -140,6 +142,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
                 counters.Consecutive = 0;
             }
 
+            MarkChanged(counters);
             return true;
         }
 
@@ -154,7 +157,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             return;
         }
 
-        var target = _chats.GetOrAdd(primary, static _ => new ChatCounters());
+        var target = _chats.GetOrAdd(primary, static c => new ChatCounters(c));
         if (ReferenceEquals(source, target))
         {
             return;
@@ -177,7 +180,67 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
                 Volatile.Write(ref source.MergedInto, target);
             }
         }
+
+        MarkChanged(source);
+        MarkChanged(target);
     }
+
+    // Allocation-free after the first time: the flag makes each chat's counters queue at most once between captures.
+    private void MarkChanged(ChatCounters counters)
+    {
+        if (Interlocked.CompareExchange(ref counters.Changed, 1, 0) == 0)
+        {
+            _changed.Enqueue(counters);
+        }
+    }
+
+    /// <inheritdoc />
+    public RateLimiterState CaptureChanges(DateTimeOffset now)
+    {
+        var chats = new List<ChatSendWindow>();
+        while (_changed.TryDequeue(out var counters))
+        {
+            Volatile.Write(ref counters.Changed, 0); // before the copy: a change racing it queues the chat again
+            lock (counters.Gate)
+            {
+                counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
+                chats.Add(new ChatSendWindow(counters.Chat, counters.MergedInto is null ? counters.Hourly.ToTimes() : [], counters.MergedInto is null ? counters.Consecutive : 0));
+            }
+        }
+
+        return new RateLimiterState(chats);
+    }
+
+    /// <summary>
+    /// Forgets the counters of chats with no send in the last hour and none in a row (called by the policy's sweep),
+    /// so chats that once sent do not cost memory for ever. A caller holding them in a cache finds them retired and
+    /// looks the chat up again.
+    /// </summary>
+    /// <returns>How many were forgotten.</returns>
+    public int PruneIdle(DateTimeOffset now)
+    {
+        var pruned = 0;
+        foreach (var (chat, counters) in _chats)
+        {
+            lock (counters.Gate)
+            {
+                counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
+                if (counters.Hourly.Count != 0 || counters.Consecutive != 0 || Volatile.Read(ref counters.Changed) != 0)
+                {
+                    continue;
+                }
+
+                Volatile.Write(ref counters.Retired, true);
+                _chats.TryRemove(new KeyValuePair<ChatId, ChatCounters>(chat, counters));
+                pruned++;
+            }
+        }
+
+        return pruned;
+    }
+
+    /// <summary>Gets how many chats have counters in memory.</summary>
+    public int ChatCount => _chats.Count;
 
     /// <inheritdoc />
     public RateLimiterState CaptureState(DateTimeOffset now)
@@ -197,7 +260,14 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
             }
         }
 
-        return new RateLimiterState(chats);
+        List<DateTimeOffset> newChats;
+        lock (_newChats)
+        {
+            _newChats.Expire(now.UtcTicks - Day.Ticks);
+            newChats = [.. _newChats.ToTimes()];
+        }
+
+        return new RateLimiterState(chats) { NewChats = newChats };
     }
 
     /// <inheritdoc />
@@ -206,7 +276,7 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
         ArgumentNullException.ThrowIfNull(state);
         foreach (var window in state.Chats)
         {
-            var counters = _chats.GetOrAdd(window.Chat, static _ => new ChatCounters());
+            var counters = _chats.GetOrAdd(window.Chat, static c => new ChatCounters(c));
             while (counters.MergedInto is { } merged)
             {
                 counters = merged;
@@ -214,18 +284,39 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
             lock (counters.Gate)
             {
+                counters.Hourly.Expire(long.MaxValue);
                 foreach (var sent in window.Sends)
                 {
                     counters.Hourly.Add(sent.UtcTicks);
                 }
 
-                counters.Consecutive = Math.Max(counters.Consecutive, window.Consecutive);
+                counters.Consecutive = window.Consecutive;
+            }
+        }
+
+        if (state.NewChats is { } newChats)
+        {
+            lock (_newChats)
+            {
+                _newChats.Expire(long.MaxValue);
+                foreach (var at in newChats)
+                {
+                    _newChats.Add(at.UtcTicks);
+                }
             }
         }
     }
 
-    private sealed class ChatCounters
+    private sealed class ChatCounters(ChatId chat)
     {
+        public readonly ChatId Chat = chat;
+
+        /// <summary>1 while queued for the next <see cref="CaptureChanges"/>.</summary>
+        public int Changed;
+
+        /// <summary>Set when pruned as idle: a cached reference must look the chat up again.</summary>
+        public bool Retired;
+
 #if NET9_0_OR_GREATER
         // System.Threading.Lock: a cheaper uncontended enter/exit than a monitor on the hot send path.
         public readonly Lock Gate = new();
@@ -238,100 +329,5 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
 
         /// <summary>Set when this identity was linked into another chat: its counters were moved there.</summary>
         public ChatCounters? MergedInto;
-    }
-
-    /// <summary>
-    /// A ring buffer of UTC ticks, oldest first. Its capacity is a power of two, so positions wrap with a mask rather
-    /// than a division. Not thread-safe: callers lock it.
-    /// </summary>
-    private sealed class TimestampWindow
-    {
-        private long[] _ring = new long[4];
-        private int _head;
-
-        public int Count { get; private set; }
-
-        private int Mask => _ring.Length - 1;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private ref long At(int index) => ref _ring[(_head + index) & Mask];
-
-        public void Expire(long cutoffTicks)
-        {
-            // An event at exactly the cutoff is one window old and no longer counts.
-            while (Count > 0 && _ring[_head] <= cutoffTicks)
-            {
-                _head = (_head + 1) & Mask;
-                Count--;
-            }
-        }
-
-        public RateLimitDecision TryAdd(long nowTicks, long windowTicks, int limit, ReasonCode reason)
-        {
-            Expire(nowTicks - windowTicks);
-            if (Count >= limit)
-            {
-                // The slot that must expire before Count drops below the limit.
-                var blocking = At(Count - limit);
-                return RateLimitDecision.Denied(reason, TimeSpan.FromTicks(Math.Max(blocking + windowTicks - nowTicks, 0)));
-            }
-
-            Add(nowTicks);
-            return RateLimitDecision.Acquired;
-        }
-
-        public void Add(long ticks)
-        {
-            if (Count == _ring.Length)
-            {
-                var grown = new long[_ring.Length * 2];
-                for (var i = 0; i < Count; i++)
-                {
-                    grown[i] = At(i);
-                }
-
-                _ring = grown;
-                _head = 0;
-            }
-
-            // Keep the ring ordered even when a replayed time is older than the newest entry.
-            var index = Count;
-            while (index > 0 && At(index - 1) > ticks)
-            {
-                At(index) = At(index - 1);
-                index--;
-            }
-
-            At(index) = ticks;
-            Count++;
-        }
-
-        public DateTimeOffset[] ToTimes()
-        {
-            var times = new DateTimeOffset[Count];
-            for (var i = 0; i < Count; i++)
-            {
-                times[i] = new DateTimeOffset(At(i), TimeSpan.Zero);
-            }
-
-            return times;
-        }
-
-        public void Remove(long ticks)
-        {
-            for (var i = Count - 1; i >= 0; i--)
-            {
-                if (At(i) == ticks)
-                {
-                    for (var j = i; j < Count - 1; j++)
-                    {
-                        At(j) = At(j + 1);
-                    }
-
-                    Count--;
-                    return;
-                }
-            }
-        }
     }
 }

@@ -7,7 +7,10 @@ using Hermes.ServicePolicy.RateLimiting;
 
 namespace Hermes.ServicePolicy.State;
 
-/// <summary>The file store's <c>checkpoint.json</c>: the batched counters of a <see cref="PolicyCheckpoint"/>, times as UTC ticks.</summary>
+/// <summary>
+/// The JSON of a <see cref="PolicyCheckpoint"/>, times as UTC ticks: the previous release's <c>checkpoint.json</c>, and the
+/// <c>counters</c> of a <c>counters_saved</c> event.
+/// </summary>
 internal static class FileCheckpointJson
 {
     /// <summary>Reads the checkpoint at <paramref name="path"/>, or null when there is none.</summary>
@@ -22,7 +25,18 @@ internal static class FileCheckpointJson
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = document.RootElement;
+            return Read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
+        {
+            throw new StateStoreCorruptedException(path, 0, $"the checkpoint cannot be read ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>Reads a checkpoint object (the file's root, or a <c>counters_saved</c> event's <c>counters</c>).</summary>
+    public static PolicyCheckpoint Read(JsonElement root)
+    {
+        {
             var chats = new List<ChatSendWindow>();
             foreach (var chat in root.GetProperty("chats").EnumerateArray())
             {
@@ -86,10 +100,6 @@ internal static class FileCheckpointJson
             }
 
             return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped, Permits = permits };
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
-        {
-            throw new StateStoreCorruptedException(path, 0, $"the checkpoint cannot be read ({ex.Message})", ex);
         }
     }
 
@@ -157,5 +167,70 @@ internal static class FileCheckpointJson
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a rate limiter's state as an object (a snapshot's <c>limiter</c>).</summary>
+    public static void WriteRateLimits(Utf8JsonWriter writer, RateLimiterState state)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("chats");
+        var chats = new List<ChatSendWindow>(state.Chats);
+        chats.Sort(static (a, b) => string.CompareOrdinal(a.Chat.ToString(), b.Chat.ToString()));
+        foreach (var chat in chats)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("chat", chat.Chat.ToString());
+            writer.WriteStartArray("sends");
+            foreach (var sent in chat.Sends)
+            {
+                writer.WriteNumberValue(sent.UtcTicks);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("consecutive", chat.Consecutive);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (state.NewChats is { } newChats)
+        {
+            writer.WriteStartArray("new_chats");
+            foreach (var at in newChats)
+            {
+                writer.WriteNumberValue(at.UtcTicks);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads what <see cref="WriteRateLimits"/> wrote.</summary>
+    public static RateLimiterState ReadRateLimits(JsonElement root)
+    {
+        var chats = new List<ChatSendWindow>();
+        foreach (var chat in root.GetProperty("chats").EnumerateArray())
+        {
+            var sends = new List<DateTimeOffset>();
+            foreach (var ticks in chat.GetProperty("sends").EnumerateArray())
+            {
+                sends.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
+            }
+
+            chats.Add(new ChatSendWindow(ChatId.Parse(chat.GetProperty("chat").GetString()!), sends, chat.GetProperty("consecutive").GetInt32()));
+        }
+
+        List<DateTimeOffset>? newChats = null;
+        if (root.TryGetProperty("new_chats", out var times))
+        {
+            newChats = [];
+            foreach (var ticks in times.EnumerateArray())
+            {
+                newChats.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
+            }
+        }
+
+        return new RateLimiterState(chats) { NewChats = newChats };
     }
 }

@@ -1,65 +1,88 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
-using System.Text;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using Hermes.ServicePolicy.Identity;
-using Hermes.ServicePolicy.RateLimiting;
+using Microsoft.Win32.SafeHandles;
 
 namespace Hermes.ServicePolicy.State;
 
 /// <summary>
-/// The embedded durable store for a real host: an append-only event log plus a counters checkpoint in one
-/// directory, owner-only, locked against a second writer.
+/// The embedded durable store for a real host: an append-only event log in segments, snapshots of the whole state, and
+/// a manifest, in one owner-only directory locked against a second writer (docs/state-and-backups.md).
 /// </summary>
 /// <remarks>
 /// <para>
-/// <c>events.log</c> holds one line per committed batch: an 8-digit CRC-32 of the JSON, a space, and a JSON array of
-/// <see cref="PolicyEventJson"/> events. Each batch is written and flushed to disk (fsync) before
-/// <see cref="AppendAsync"/> returns, so an acknowledged change survives a crash. <c>log.mark</c> records how much of
-/// the log was acknowledged (its length, last event and last record's checksum); it is replaced atomically when the
-/// store opens, with every counters checkpoint and at a clean shutdown. At open, everything up to the mark must be
-/// exactly there: a log that was cut, emptied, zero-filled, replaced or deleted, or a damaged record anywhere, stops the
-/// store with <see cref="StateStoreCorruptedException"/> naming the file, the offset and the damage, and nothing is
-/// rewritten. Past the mark (after a crash) only the torn tail of an append that never completed is dropped: a last
-/// record with no newline, or one holding NUL bytes. A directory written before marks existed opens under that rule.
+/// Each segment (<c>events.log</c>, then <c>events-{first event}.log</c>) holds one line per committed batch: an 8-digit
+/// CRC-32 of the JSON, a space, and a JSON array of <see cref="PolicyEventJson"/> events. Appends are written at once
+/// and made durable by <see cref="SyncAsync"/>, which concurrent callers share (one fsync for all of them, group
+/// commit). <c>log.mark</c> (the manifest) lists the segments and how much of the active one was acknowledged; at open,
+/// a sealed segment must have exactly its length and the active one must verify record by record up to the mark: a log
+/// that was cut, emptied, zero-filled, replaced or deleted stops the store with <see cref="StateStoreCorruptedException"/>,
+/// and nothing is rewritten. Past the mark, only the torn tail of an append that never completed is dropped.
 /// </para>
 /// <para>
-/// <c>checkpoint.json</c> holds the batched counters (<see cref="PolicyCheckpoint"/>), replaced atomically by
-/// writing a temporary file and renaming it over the old one. <c>store.lock</c> is held exclusively while the store is
-/// open, so a second process (or a second store in this one) fails with a clear error instead of interleaving writes.
-/// Back up the directory by copying it while no host has it open (a copy of <c>events.log</c> alone, taken mid-append,
-/// ends in at most one torn record, which the store drops when it is restored without its mark).
+/// A new segment starts with each snapshot (and past <see cref="SegmentBytes"/>), so start-up reads the newest valid
+/// snapshot and the few events after it. Sealed segments before it are checked by length at open and record by record
+/// whenever history reads them; retention prunes whole segments that the kept snapshots no longer need.
+/// <c>store.lock</c> is held while the store is open, so a second writer fails at once with an error naming the
+/// directory; <see cref="FileStateReader"/> reads alongside.
 /// </para>
 /// </remarks>
-public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
+public sealed partial class FileServiceStateStore : IServiceStateStore, IDisposable
 {
-    /// <summary>The name of the event log in the state directory.</summary>
-    public const string LogFileName = "events.log";
+    /// <summary>The name of the first segment of the event log (the whole log of the previous release).</summary>
+    public const string LogFileName = FileStoreManifest.FirstSegment;
 
-    /// <summary>The name of the counters checkpoint in the state directory.</summary>
+    /// <summary>The name of the previous release's counters checkpoint, read once when no snapshot exists yet.</summary>
     public const string CheckpointFileName = "checkpoint.json";
 
     /// <summary>The name of the lock file in the state directory.</summary>
     public const string LockFileName = "store.lock";
 
-    private readonly FileStream _lock;
-    private readonly FileStream _log;
-    private readonly object _writeLock = new();
-    private List<PolicyEvent>? _loaded;
-    private long _lastSequence;
-    private uint _lastRecordCrc;
-    private FileLogMark? _mark;
-    private bool _broken;
+    /// <summary>The name of the manifest (how much history was acknowledged) in the state directory.</summary>
+    public const string ManifestFileName = FileStoreManifest.FileName;
 
-    private FileServiceStateStore(string directory, FileStream lockFile, FileStream log)
+    /// <summary>The folder of snapshots in the state directory.</summary>
+    public const string SnapshotDirectoryName = FileSnapshots.DirectoryName;
+
+    private const long ManifestEveryBytes = 1 << 20;
+
+    private readonly FileStream _lock;
+    private readonly object _writeLock = new();
+    private readonly object _syncGate = new();
+    private readonly List<FileSegment> _sealed;
+    private SafeFileHandle _active;
+    private FileSegment _activeInfo; // the active segment as last written to the manifest
+    private long _activeLength;      // bytes written to the active segment
+    private long _written;           // the last event written
+    private uint _lastCrc;
+    private DateTimeOffset? _lastTime;
+    private long _durable;           // the last event flushed to disk
+    private long _durableLength;     // the active segment's length that is flushed
+    private uint _durableCrc;
+    private DateTimeOffset? _durableTime;
+    private long _prunedThrough;
+    private DateTimeOffset? _prunedAt;
+    private TaskCompletionSource? _flush;
+    private TaskCompletionSource<long> _appended = NewSignal();
+    private Exception? _broken;
+
+    private FileServiceStateStore(string directory, FileStream lockFile, FileStoreManifest manifest, SafeFileHandle active, FileSegmentReader scan)
     {
         Directory = directory;
         _lock = lockFile;
-        _log = log;
+        _sealed = [.. manifest.Segments];
+        _sealed.RemoveAt(_sealed.Count - 1);
+        _active = active;
+        _activeInfo = manifest.Active;
+        _activeLength = _durableLength = scan.ValidLength;
+        _written = _durable = scan.LastSequence;
+        _lastCrc = _durableCrc = scan.LastCrc;
+        _lastTime = _durableTime = scan.LastTime ?? manifest.Active.LastTime;
+        _prunedThrough = manifest.PrunedThrough;
+        _prunedAt = manifest.PrunedAt;
     }
 
     /// <summary>Gets the state directory.</summary>
@@ -67,6 +90,24 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
 
     /// <summary>Gets how many bytes of a torn last record were dropped when the store opened (0 when the log was whole).</summary>
     public long DroppedTornBytes { get; private set; }
+
+    /// <summary>Gets or sets the size past which the active segment is sealed and a new one started (default 64 MiB).</summary>
+    public long SegmentBytes { get; set; } = 64L << 20;
+
+    /// <summary>Gets the number of log segments on disk.</summary>
+    public int SegmentCount
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _sealed.Count + 1;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public bool IsShared => false;
 
     /// <summary>
     /// Gets the default state directory: <c>Hermes.ServicePolicy</c> under the user's local application-data folder
@@ -79,184 +120,97 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
     public static string ResolveDirectory(string? stateDirectory)
         => string.IsNullOrWhiteSpace(stateDirectory) ? DefaultDirectory : Path.GetFullPath(stateDirectory);
 
-    /// <summary>
-    /// Opens (creating if needed, owner-only) the store in <paramref name="directory"/>, takes its lock and validates
-    /// the log. A torn last record is dropped; any other damage throws.
-    /// </summary>
-    /// <exception cref="IOException">Another process (or another store in this process) has the directory open, or the
-    /// directory or its log cannot be used (a file where the directory should be, a directory where the log should be,
-    /// no permission).</exception>
-    /// <exception cref="StateStoreCorruptedException">The log or the checkpoint is damaged.</exception>
-    public static FileServiceStateStore Open(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        directory = Path.GetFullPath(directory);
-        CreateOwnerOnlyDirectory(directory);
-        FileStream lockFile;
-        try
-        {
-            lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            throw new IOException($"The state directory '{directory}' is already open for writing by another process or store; only one may write to it at a time.", ex);
-        }
-
-        FileStream? log = null;
-        try
-        {
-            var logPath = Path.Combine(directory, LogFileName);
-            if (System.IO.Directory.Exists(logPath))
-            {
-                throw new IOException($"The state log '{logPath}' is a directory, not a file; the state directory '{directory}' cannot be used.");
-            }
-
-            var mark = FileLogMark.Read(directory);
-            var created = !File.Exists(logPath);
-            if (created && (mark is { Length: > 0 } || File.Exists(Path.Combine(directory, CheckpointFileName))))
-            {
-                // Never start empty over history that was acknowledged: a deleted log is damage, not a new directory.
-                throw new StateStoreCorruptedException(logPath, 0, mark is { Length: > 0 }
-                    ? $"the log is missing, but {FileLogMark.FileName} shows {mark.Length} bytes of acknowledged history"
-                    : $"the log is missing, but {CheckpointFileName} shows the directory was in use");
-            }
-
-            try
-            {
-                log = new FileStream(logPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                throw new IOException($"The state log '{logPath}' cannot be opened for reading and writing ({ex.Message}); check its owner and permissions.", ex);
-            }
-
-            if (created && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            var store = new FileServiceStateStore(directory, lockFile, log) { _mark = mark };
-            store.ReadLog();
-            store.WriteMark();
-            return store;
-        }
-        catch
-        {
-            log?.Dispose();
-            lockFile.Dispose();
-            throw;
-        }
-    }
-
-    private static void CreateOwnerOnlyDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-
     /// <inheritdoc />
     public ValueTask<StoredState> LoadAsync(CancellationToken cancellationToken = default)
     {
-        var events = Interlocked.Exchange(ref _loaded, null) ?? ReadEventsAgain();
-        return new(new StoredState(events, ReadCheckpoint()));
+        var manifest = CurrentManifest(durable: true);
+        var snapshot = FileHistory.NewestSnapshot(Directory, manifest);
+        var legacy = snapshot is null ? FileCheckpointJson.Read(Path.Combine(Directory, CheckpointFileName)) : null;
+        return new(new StoredState(snapshot, manifest.Head) { LegacyCheckpoint = legacy, PrunedThrough = manifest.PrunedThrough });
     }
 
-    private List<PolicyEvent> ReadEventsAgain()
+    /// <inheritdoc />
+    public async IAsyncEnumerable<PolicyEvent> ReadAsync(long afterPosition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        FileStoreManifest manifest;
+        long durableLength;
         lock (_writeLock)
         {
-            ReadLog();
-            return Interlocked.Exchange(ref _loaded, null)!;
+            manifest = CurrentManifest(durable: true);
+            durableLength = Volatile.Read(ref _durableLength);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var e in FileHistory.Read(Directory, manifest, afterPosition, manifest.Head, durableLength))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return e;
         }
     }
 
     /// <inheritdoc />
-    public ValueTask AppendAsync(IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
+    public ValueTask<AppendResult> AppendAsync(long expectedPosition, IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        var record = Encode(events, out var crc);
+        var record = FileRecords.Encode(events, out var crc);
         lock (_writeLock)
         {
-            if (_broken)
+            ThrowIfBroken();
+            if (expectedPosition != _written)
             {
-                throw new IOException($"The state log '{_log.Name}' could not be restored after a failed write; reopen the store.");
+                return new(AppendResult.Conflict(_written));
             }
 
-            if (events[0].Sequence != _lastSequence + 1)
+            SequenceCheck.Contiguous(events, expectedPosition);
+            if (events.Count == 0)
             {
-                throw new InvalidOperationException($"Events must be appended in sequence: expected {_lastSequence + 1}, got {events[0].Sequence}.");
+                return new(AppendResult.Appended(_written));
             }
 
-            var end = _log.Length;
             try
             {
-                _log.Position = end;
-                _log.Write(record);
-                _log.Flush(flushToDisk: true);
+                RandomAccess.Write(_active, record, _activeLength);
             }
-            catch
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Leave no partial record in the middle of the log: the next append would bury it.
                 try
                 {
-                    _log.SetLength(end);
-                    _log.Flush(flushToDisk: true);
+                    RandomAccess.SetLength(_active, _activeLength);
                 }
-#pragma warning disable CA1031 // The store is marked broken instead; every later append then fails closed.
-                catch
-#pragma warning restore CA1031
+                catch (Exception inner) when (inner is IOException or UnauthorizedAccessException)
                 {
-                    _broken = true;
+                    _broken = inner;
                 }
 
                 throw;
             }
 
-            _lastSequence = events[^1].Sequence;
-            _lastRecordCrc = crc;
+            _activeLength += record.Length;
+            _written = events[^1].Sequence;
+            _lastCrc = crc;
+            _lastTime = events[^1].Timestamp;
+            return new(AppendResult.Appended(_written));
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask SaveCheckpointAsync(PolicyCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    public async ValueTask<long> WaitForAppendAsync(long position, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        AtomicJsonFile.Write(Path.Combine(Directory, CheckpointFileName), writer => FileCheckpointJson.Write(writer, checkpoint));
-        WriteMark();
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Records how much of the log is acknowledged now (see <see cref="FileLogMark"/>). Skipped when nothing was appended since.</summary>
-    private void WriteMark()
-    {
-        FileLogMark mark;
-        lock (_writeLock)
+        while (true)
         {
-            if (_broken)
+            Task<long> signal;
+            lock (_syncGate)
             {
-                return;
+                if (_durable > position)
+                {
+                    return _durable;
+                }
+
+                signal = _appended.Task;
             }
 
-            mark = new FileLogMark(_log.Length, _lastSequence, _lastRecordCrc);
-        }
-
-        if (mark != _mark)
-        {
-            mark.Write(Directory);
-            _mark = mark;
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -265,72 +219,58 @@ public sealed class FileServiceStateStore : IServiceStateStore, IDisposable
     {
         try
         {
-            WriteMark();
+            lock (_writeLock)
+            {
+                if (_broken is null)
+                {
+                    WriteManifest();
+                }
+            }
         }
         catch (IOException)
         {
-            // The last mark stays: it never claims more than was acknowledged, so the next open is still checked.
+            // The last manifest stays: it never claims more than was acknowledged, so the next open is still checked.
         }
         catch (UnauthorizedAccessException)
         {
         }
 
-        _log.Dispose();
+        _active.Dispose();
         _lock.Dispose();
     }
 
-    internal static byte[] Encode(IReadOnlyList<PolicyEvent> events) => Encode(events, out _);
-
-    private static byte[] Encode(IReadOnlyList<PolicyEvent> events, out uint crc)
+    private void ThrowIfBroken()
     {
-        using var json = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(json, PolicyEventJson.WriterOptions))
+        if (_broken is { } broken)
         {
-            writer.WriteStartArray();
-            foreach (var e in events)
+            throw new IOException($"The state log in '{Directory}' could not be written or flushed; reopen the store.", broken);
+        }
+    }
+
+    /// <summary>The manifest as of now: sealed segments, and the active one up to what is durable (or written).</summary>
+    private FileStoreManifest CurrentManifest(bool durable)
+    {
+        lock (_writeLock)
+        {
+            var active = durable
+                ? _activeInfo with { Last = _durable, Length = _durableLength, LastCrc = _durableCrc, LastTime = _durableTime }
+                : _activeInfo with { Last = _written, Length = _activeLength, LastCrc = _lastCrc, LastTime = _lastTime };
+            if (active.Length == 0)
             {
-                PolicyEventJson.Write(writer, e);
+                active = active with { Last = active.First - 1, LastCrc = 0 };
             }
 
-            writer.WriteEndArray();
+            return new FileStoreManifest([.. _sealed, active], _prunedThrough, _prunedAt);
         }
-
-        var body = json.GetBuffer().AsSpan(0, (int)json.Length);
-        var record = new byte[9 + body.Length + 1];
-        crc = Crc32.Compute(body);
-        Encoding.ASCII.GetBytes(crc.ToString("x8", CultureInfo.InvariantCulture), record);
-        record[8] = (byte)' ';
-        body.CopyTo(record.AsSpan(9));
-        record[^1] = (byte)'\n';
-        return record;
     }
 
-    /// <summary>Reads and validates the whole log against the mark, drops a torn unacknowledged tail, and positions for appending.</summary>
-    private void ReadLog()
+    /// <summary>Writes the manifest with what is durable now. Call under the write lock.</summary>
+    private void WriteManifest()
     {
-        var path = _log.Name;
-        var length = _log.Length;
-        if (length > int.MaxValue)
-        {
-            throw new StateStoreCorruptedException(path, int.MaxValue, "the log is larger than 2 GiB; compact it");
-        }
-
-        var bytes = new byte[length];
-        _log.Position = 0;
-        _log.ReadExactly(bytes);
-        var result = FileLogReader.Read(bytes, path, _mark);
-        if (result.ValidLength < length)
-        {
-            // Only ever the tail after the last acknowledged record (FileLogReader refuses anything else).
-            _log.SetLength(result.ValidLength);
-            _log.Flush(flushToDisk: true);
-            DroppedTornBytes += length - result.ValidLength;
-        }
-
-        _lastSequence = result.LastSequence;
-        _lastRecordCrc = result.LastRecordCrc;
-        _loaded = result.Events;
+        var manifest = CurrentManifest(durable: true);
+        manifest.Write(Directory);
+        _activeInfo = manifest.Active;
     }
 
-    private PolicyCheckpoint? ReadCheckpoint() => FileCheckpointJson.Read(Path.Combine(Directory, CheckpointFileName));
+    private static TaskCompletionSource<long> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

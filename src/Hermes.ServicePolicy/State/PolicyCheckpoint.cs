@@ -45,8 +45,3 @@ public sealed record CappedBlockCount(DateTimeOffset Hour, ReasonCode Reason, in
 /// <param name="Suppressed">Blocks since the last event (they go into the next event's count).</param>
 /// <param name="LastBlockedAt">The latest block.</param>
 public sealed record BlockCount(ChatId Chat, ReasonCode Reason, int Suppressed, DateTimeOffset LastBlockedAt);
-
-/// <summary>What a store hands back at start-up.</summary>
-/// <param name="Events">Every event in the log, oldest first.</param>
-/// <param name="Checkpoint">The latest checkpoint, if one was saved.</param>
-public sealed record StoredState(IReadOnlyList<PolicyEvent> Events, PolicyCheckpoint? Checkpoint);

@@ -78,6 +78,9 @@ public sealed record PolicyEvent
     /// <summary>Gets what the host said went wrong with a send (<c>send_failed</c>, <c>send_unknown</c>): at most 500 characters, no control characters.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Gets the counters of a <c>counters_saved</c> event (only what changed since the previous one).</summary>
+    public PolicyCheckpoint? Counters { get; init; }
+
     /// <summary>Gets free text: what a configuration changed, or why it was refused.</summary>
     public string? Detail { get; init; }
 

@@ -101,6 +101,12 @@ internal static class PolicyEventJson
         WriteIfPresent(writer, "transport_message_id", e.TransportMessageId);
         WriteIfPresent(writer, "error", e.Error);
         WriteIfPresent(writer, "detail", e.Detail);
+        if (e.Counters is { } counters)
+        {
+            writer.WritePropertyName("counters");
+            FileCheckpointJson.Write(writer, counters);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -141,6 +147,7 @@ internal static class PolicyEventJson
         SendId send = default;
         var firstContact = false;
         string? transportMessageId = null, error = null;
+        PolicyCheckpoint? counters = null;
         foreach (var property in json.EnumerateObject())
         {
             var value = property.Value;
@@ -221,6 +228,9 @@ internal static class PolicyEventJson
                 case "error":
                     error = value.GetString();
                     break;
+                case "counters":
+                    counters = FileCheckpointJson.Read(value);
+                    break;
                 default:
                     throw new FormatException($"Unknown field '{property.Name}' in a policy event.");
             }
@@ -257,6 +267,7 @@ internal static class PolicyEventJson
             FirstContact = firstContact,
             TransportMessageId = transportMessageId,
             Error = error,
+            Counters = counters,
         };
     }
 

@@ -93,6 +93,12 @@ public enum PolicyEventType
 
     /// <summary>Bookkeeping (not audited): an autonomous send permit that binds the chat's session, durable before the decision returns.</summary>
     SendPermitted = 101,
+
+    /// <summary>
+    /// Bookkeeping (not audited): the batched counters that changed since the last such event (rate-limit windows of
+    /// the chats that sent or got a reply, suppressed block counts, open autonomous permits), at most once a second.
+    /// </summary>
+    CountersSaved = 102,
 }
 
 /// <summary>Names of <see cref="PolicyEventType"/> values.</summary>
@@ -129,6 +135,7 @@ public static class PolicyEventTypes
         PolicyEventType.SendUnknown => "send_unknown",
         PolicyEventType.SessionBound => "session_bound",
         PolicyEventType.SendPermitted => "send_permitted",
+        PolicyEventType.CountersSaved => "counters_saved",
         _ => "unknown",
     };
 

@@ -253,8 +253,8 @@ public class OptionsReaderTests
     public void Snake_case_keys_are_listed_in_spec_order()
     {
         Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[0], Is.EqualTo("enabled"));
-        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys, Has.Count.EqualTo(18));
-        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[^2], Is.EqualTo("send_confirmation_minutes"));
+        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys, Has.Count.EqualTo(19));
+        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[^3], Is.EqualTo("send_confirmation_minutes"));
         Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[^1], Is.EqualTo("default_region"));
     }
 }

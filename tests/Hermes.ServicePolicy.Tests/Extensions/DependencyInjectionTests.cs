@@ -258,6 +258,7 @@ public class DependencyInjectionTests
             ["whatsapp:service_conversations:operator_chats:0"] = "+34 611 222 333",
             ["whatsapp:service_conversations:operator_command"] = "/hermes",
             ["whatsapp:service_conversations:send_confirmation_minutes"] = "3",
+            ["whatsapp:service_conversations:audit_retention_days"] = "90",
             ["whatsapp:service_conversations:default_region"] = "ES",
         }).Build();
         var services = new ServiceCollection().AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)).AddServiceConversationPhoneNumbers();

@@ -25,7 +25,8 @@ public class FailClosedTests
         var inner = new InMemoryServiceStateStore();
         var store = Substitute.For<IServiceStateStore>();
         store.LoadAsync(Arg.Any<CancellationToken>()).Returns(_ => inner.LoadAsync());
-        store.AppendAsync(Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(c => inner.AppendAsync(c.Arg<IReadOnlyList<PolicyEvent>>()));
+        store.ReadAsync(Arg.Any<long>(), Arg.Any<CancellationToken>()).Returns(c => inner.ReadAsync(c.Arg<long>()));
+        Heal(store, inner);
         var failures = new List<PolicyFailure>();
         var options = new ServiceConversationOptions { Enabled = true };
         configure?.Invoke(options);
@@ -39,7 +40,10 @@ public class FailClosedTests
     }
 
     private static void BreakStore(IServiceStateStore store)
-        => store.AppendAsync(Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(_ => ValueTask.FromException(new IOException("disk full")));
+        => store.AppendAsync(Arg.Any<long>(), Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(_ => ValueTask.FromException<AppendResult>(new IOException("disk full")));
+
+    private static void Heal(IServiceStateStore store, InMemoryServiceStateStore inner)
+        => store.AppendAsync(Arg.Any<long>(), Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(c => inner.AppendAsync(c.Arg<long>(), c.Arg<IReadOnlyList<PolicyEvent>>()));
 
     [Test]
     public async Task A_store_that_cannot_append_denies_and_changes_nothing()
@@ -72,7 +76,7 @@ public class FailClosedTests
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "hola", Initiator.Operator));
         BreakStore(store);
         await policy.ApproveDraftAsync(draft.Draft, "owner");
-        store.AppendAsync(Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(ValueTask.CompletedTask);
+        store.AppendAsync(Arg.Any<long>(), Arg.Any<IReadOnlyList<PolicyEvent>>(), Arg.Any<CancellationToken>()).Returns(c => ValueTask.FromResult(AppendResult.Appended(c.Arg<long>() + c.Arg<IReadOnlyList<PolicyEvent>>().Count)));
         Assert.That((await policy.ApproveDraftAsync(draft.Draft, "owner")).IsPermitted, Is.True);
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -87,21 +89,26 @@ public class DamagedStateTests
     [Test]
     public async Task After_a_crash_a_complete_last_record_with_a_bad_checksum_is_damage_not_a_torn_tail()
     {
-        await WriteRevokedChatAsync();
-        var mark = await File.ReadAllBytesAsync(Path.Combine(_directory, "log.mark"));
-        var before = (await File.ReadAllBytesAsync(LogPath)).Length;
-        await using (var policy = await BuildAsync())
+        // The store alone (a policy's clean shutdown would snapshot and start a new segment): appends after the mark of
+        // the last open, as if the process had died before its clean shutdown, then a flipped bit in the last record.
+        using (var store = FileServiceStateStore.Open(_directory))
         {
-            await policy.ApproveChatAsync(ChatId.Parse("34607000111@s.whatsapp.net"), "owner");
+            await store.AppendAsync([RevokedEvent(1)]);
         }
 
-        // As if the process had died before its clean shutdown: the mark of the last open, a flipped bit after it.
+        var mark = await File.ReadAllBytesAsync(Path.Combine(_directory, "log.mark"));
+        var before = (await File.ReadAllBytesAsync(LogPath)).Length;
+        using (var store = FileServiceStateStore.Open(_directory))
+        {
+            await store.AppendAsync([RevokedEvent(2)]);
+        }
+
         await File.WriteAllBytesAsync(Path.Combine(_directory, "log.mark"), mark);
         var log = await File.ReadAllBytesAsync(LogPath);
         Assert.That(log.Length, Is.GreaterThan(before));
         await File.WriteAllBytesAsync(LogPath, Flip(log, log.Length - 10));
 
-        var ex = Assert.ThrowsAsync<StateStoreCorruptedException>(async () => await BuildAsync());
+        var ex = Assert.Throws<StateStoreCorruptedException>(() => FileServiceStateStore.Open(_directory));
         Assert.That(ex!.Message, Does.Contain("checksum"));
     }
 
@@ -109,13 +116,21 @@ public class DamagedStateTests
     public async Task After_a_crash_a_zero_filled_tail_past_the_mark_is_dropped()
     {
         await WriteRevokedChatAsync();
-        var log = await File.ReadAllBytesAsync(LogPath);
-        await File.WriteAllBytesAsync(LogPath, [.. log, .. new byte[4096]]);
+        var active = ActiveLogPath();
+        var log = await File.ReadAllBytesAsync(active);
+        await File.WriteAllBytesAsync(active, [.. log, .. new byte[4096]]);
 
         await using var policy = await BuildAsync();
         Assert.That((await policy.DecideInboundAsync(new InboundMessage(Revoked, "hola"))).Reason, Is.EqualTo(ReasonCode.Revoked));
-        Assert.That((await File.ReadAllBytesAsync(LogPath)).Length, Is.GreaterThanOrEqualTo(log.Length));
+        Assert.That((await File.ReadAllBytesAsync(active)).Length, Is.GreaterThanOrEqualTo(log.Length));
     }
+
+    private static PolicyEvent RevokedEvent(long sequence)
+        => new() { Sequence = sequence, Type = PolicyEventType.ChatRevoked, Timestamp = PolicyHarness.Start, Chat = Revoked, Actor = "owner" };
+
+    /// <summary>The segment appends go to: the one with the highest first event.</summary>
+    private string ActiveLogPath()
+        => Directory.GetFiles(_directory, "events*.log").OrderBy(f => f.Length).ThenBy(f => f, StringComparer.Ordinal).Last();
 
     [Test]
     public async Task A_damaged_mark_is_damage_too()
@@ -141,24 +156,25 @@ public class DamagedStateTests
     {
         var chat = ChatId.Parse("34607000111@s.whatsapp.net");
         var failures = 0;
+        var store = new CountersFailingStore();
         await using var policy = await new ServiceConversationPolicyBuilder()
-            .WithOptions(new ServiceConversationOptions { Enabled = true, StateDirectory = _directory })
+            .WithOptions(new ServiceConversationOptions { Enabled = true })
+            .WithStateStore(store)
             .WithTimeProvider(new FakeTimeProvider(PolicyHarness.Start))
             .OnFailure(_ => failures++)
             .BuildAsync();
         await policy.ApproveChatAsync(chat, "owner", ServiceChatMode.Autonomous);
         Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "1", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
 
-        // A real failure: the checkpoint's temporary file cannot be created (a directory stands in its way).
-        var blocker = Path.Combine(_directory, FileServiceStateStore.CheckpointFileName + ".tmp");
-        Directory.CreateDirectory(blocker);
+        // The counters record cannot be appended (a disk that fills up between two changes).
+        store.FailCounters = true;
         await policy.FlushAsync();
         Assert.That(failures, Is.GreaterThan(0));
         var denied = await policy.DecideOutboundAsync(new OutboundRequest(chat, "2", Initiator.Agent));
         Assert.That(denied.Reason, Is.EqualTo(ReasonCode.PolicyUnavailable));
         Assert.That(denied.Error, Is.Not.Null);
 
-        Directory.Delete(blocker);
+        store.FailCounters = false;
         await policy.FlushAsync();
         Assert.That((await policy.DecideOutboundAsync(new OutboundRequest(chat, "3", Initiator.Agent))).Outcome, Is.EqualTo(OutboundOutcome.Permitted));
     }
@@ -168,5 +184,32 @@ public class DamagedStateTests
         var copy = bytes.ToArray();
         copy[at] ^= 0x04;
         return copy;
+    }
+
+    /// <summary>A store whose appends of counters records fail on demand.</summary>
+    private sealed class CountersFailingStore : IServiceStateStore
+    {
+        private readonly InMemoryServiceStateStore _inner = new();
+
+        public bool FailCounters { get; set; }
+
+        public bool IsShared => false;
+
+        public ValueTask<StoredState> LoadAsync(CancellationToken cancellationToken = default) => _inner.LoadAsync(cancellationToken);
+
+        public IAsyncEnumerable<PolicyEvent> ReadAsync(long afterPosition, CancellationToken cancellationToken = default) => _inner.ReadAsync(afterPosition, cancellationToken);
+
+        public ValueTask<AppendResult> AppendAsync(long expectedPosition, IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
+            => FailCounters && events.Any(e => e.Type == PolicyEventType.CountersSaved)
+                ? ValueTask.FromException<AppendResult>(new IOException("No space left on device"))
+                : _inner.AppendAsync(expectedPosition, events, cancellationToken);
+
+        public ValueTask SyncAsync(long position, CancellationToken cancellationToken = default) => _inner.SyncAsync(position, cancellationToken);
+
+        public ValueTask<long> WaitForAppendAsync(long position, CancellationToken cancellationToken = default) => _inner.WaitForAppendAsync(position, cancellationToken);
+
+        public ValueTask SaveSnapshotAsync(StateSnapshot snapshot, CancellationToken cancellationToken = default) => _inner.SaveSnapshotAsync(snapshot, cancellationToken);
+
+        public ValueTask<HistoryPruneResult> PruneHistoryAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => _inner.PruneHistoryAsync(olderThan, cancellationToken);
     }
 }

@@ -44,7 +44,7 @@ public class FileServiceStateStoreTests
 
     private static async Task AppendBatchesAsync(FileServiceStateStore store, params int[] sizes)
     {
-        long sequence = (await store.LoadAsync()).Events.Count;
+        long sequence = (await store.ReadAllAsync()).Count;
         foreach (var size in sizes)
         {
             var batch = Enumerable.Range(0, size).Select(_ => Revoked(++sequence)).ToArray();
@@ -61,7 +61,7 @@ public class FileServiceStateStoreTests
         }
 
         using var reopened = FileServiceStateStore.Open(_directory);
-        var events = (await reopened.LoadAsync()).Events;
+        var events = (await reopened.ReadAllAsync());
         Assert.That(events.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 6).Select(i => (long)i)));
         Assert.That(events[4], Is.EqualTo(Revoked(5)));
         Assert.That(reopened.DroppedTornBytes, Is.Zero);
@@ -91,7 +91,7 @@ public class FileServiceStateStoreTests
             await File.WriteAllBytesAsync(MarkPath, mark);
             using (var store = FileServiceStateStore.Open(_directory))
             {
-                var events = (await store.LoadAsync()).Events;
+                var events = (await store.ReadAllAsync());
                 Assert.That(events.Select(e => e.Sequence), Is.EqualTo(new long[] { 1, 2 }), $"cut at {cut}");
                 Assert.That(store.DroppedTornBytes, Is.EqualTo(cut - lastStart));
                 await store.AppendAsync([Revoked(3)]);
@@ -99,7 +99,7 @@ public class FileServiceStateStoreTests
 
             using (var again = FileServiceStateStore.Open(_directory))
             {
-                Assert.That((await again.LoadAsync()).Events.Select(e => e.Sequence), Is.EqualTo(new long[] { 1, 2, 3 }), $"append after cut at {cut}");
+                Assert.That((await again.ReadAllAsync()).Select(e => e.Sequence), Is.EqualTo(new long[] { 1, 2, 3 }), $"append after cut at {cut}");
             }
         }
     }
@@ -147,7 +147,7 @@ public class FileServiceStateStoreTests
             await AppendBatchesAsync(store, 1);
         }
 
-        await AppendBytesAsync(LogPath, FileServiceStateStore.Encode([Revoked(5)]));
+        await AppendBytesAsync(LogPath, FileRecords.Encode([Revoked(5)]));
         Assert.That(Assert.Throws<StateStoreCorruptedException>(() => FileServiceStateStore.Open(_directory))!.Message, Does.Contain("expected event 2"));
     }
 
@@ -163,12 +163,13 @@ public class FileServiceStateStoreTests
     public async Task Appends_out_of_sequence_are_refused()
     {
         using var store = FileServiceStateStore.Open(_directory);
-        Assert.Throws<InvalidOperationException>(() => store.AppendAsync([Revoked(2)]).AsTask().GetAwaiter().GetResult());
+        Assert.That((await store.AppendAsync(1, [Revoked(2)])).IsAppended, Is.False, "decided on a position the log never reached: a conflict");
+        Assert.ThrowsAsync<ArgumentException>(async () => await store.AppendAsync(0, [Revoked(2)]), "a batch that does not continue the log");
         await store.AppendAsync([Revoked(1)]);
     }
 
     [Test]
-    public async Task The_checkpoint_round_trips_and_is_replaced_atomically()
+    public async Task A_previous_release_checkpoint_is_read_until_a_snapshot_exists()
     {
         var checkpoint = new PolicyCheckpoint(
             T0,
@@ -176,17 +177,19 @@ public class FileServiceStateStoreTests
             [new BlockCount(ChatId.Parse("1@lid"), ReasonCode.UnknownChat, 7, T0.AddMinutes(5))]);
         using (var store = FileServiceStateStore.Open(_directory))
         {
-            await store.SaveCheckpointAsync(new PolicyCheckpoint(T0, RateLimiterState.Empty, []));
-            await store.SaveCheckpointAsync(checkpoint);
+            await store.AppendAsync([Revoked(1)]);
         }
 
-        Assert.That(File.Exists(Path.Combine(_directory, FileServiceStateStore.CheckpointFileName + ".tmp")), Is.False);
+        AtomicJsonFile.Write(Path.Combine(_directory, FileServiceStateStore.CheckpointFileName), w => FileCheckpointJson.Write(w, checkpoint));
         using var reopened = FileServiceStateStore.Open(_directory);
-        var loaded = (await reopened.LoadAsync()).Checkpoint!;
+        var loaded = (await reopened.LoadAsync()).LegacyCheckpoint!;
         Assert.That(loaded.TakenAt, Is.EqualTo(T0));
         Assert.That(loaded.RateLimits.Chats.Single().Sends, Is.EqualTo(checkpoint.RateLimits.Chats[0].Sends));
         Assert.That(loaded.RateLimits.Chats.Single().Consecutive, Is.EqualTo(2));
         Assert.That(loaded.Blocks.Single(), Is.EqualTo(checkpoint.Blocks[0]));
+
+        await reopened.SaveSnapshotAsync(new StateSnapshot(1, T0, new byte[] { 1, 2, 3 }));
+        Assert.That((await reopened.LoadAsync()).LegacyCheckpoint, Is.Null, "the snapshot holds the counters from then on");
     }
 
     [Test]

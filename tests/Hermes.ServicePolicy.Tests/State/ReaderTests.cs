@@ -63,9 +63,10 @@ public class ReaderTests
             await writer.RevokeAsync(Id(Movistar), "owner");
         }
 
-        File.AppendAllText(Path.Combine(_directory, FileServiceStateStore.LogFileName), "{\"seq\":99,\"type\":\"chat_re"); // mid-append
-        var loaded = await FileStateReader.Open(_directory).LoadAsync();
-        Assert.That(loaded.Events.Select(e => e.Type), Does.Contain(PolicyEventType.ChatRevoked));
+        var active = Directory.GetFiles(_directory, "events*.log").OrderBy(f => f.Length).ThenBy(f => f, StringComparer.Ordinal).Last();
+        File.AppendAllText(active, "{\"seq\":99,\"type\":\"chat_re"); // mid-append
+        var loaded = await FileStateReader.Open(_directory).ReadAllAsync();
+        Assert.That(loaded.Select(e => e.Type), Does.Contain(PolicyEventType.ChatRevoked));
     }
 
 #if NET10_0_OR_GREATER

@@ -54,7 +54,7 @@ public class SendDurabilityTests
         Assert.That(policy.GetStatus(Id(Movistar)).Status, Is.EqualTo(ServiceChatStatus.Autonomous), "and so was the first contact's service status (default_mode)");
         Assert.That((await policy.ConfirmSendAsync(approved, SendReport.Delivered("wamid.1"))).Ok, Is.True);
         Assert.That((await policy.ConfirmSendAsync(autonomous, SendReport.Delivered())).Reason, Is.EqualTo(ReasonCode.UnknownSend), "an autonomous permit lost before its batched checkpoint");
-        var sent = (await store.LoadAsync()).Events.Single(e => e.Type == PolicyEventType.FirstContactSent);
+        var sent = (await store.ReadAllAsync()).Single(e => e.Type == PolicyEventType.FirstContactSent);
         Assert.That((sent.Send, sent.Text, sent.SessionId), Is.EqualTo((approved, "Hola Movistar", "s-1")));
 
         static SendId ReadSend(string? line, string label)
@@ -99,7 +99,7 @@ public class SendDurabilityTests
         Assert.That(second.Epoch, Is.GreaterThan(first.Epoch), "a new process numbers its permits in a new epoch");
         Assert.That(restarted.GetPendingSends().Select(s => (s.Send, s.Text)), Is.EqualTo(new[] { (first, "uno"), (second, "dos") }));
         Assert.That((await restarted.ConfirmSendAsync(first, SendReport.Delivered())).Ok, Is.True);
-        Assert.That((await reopened.LoadAsync()).Events.Single(e => e.Type == PolicyEventType.MessageSent).Text, Is.EqualTo("uno"));
+        Assert.That((await reopened.ReadAllAsync()).Single(e => e.Type == PolicyEventType.MessageSent).Text, Is.EqualTo("uno"));
     }
 
     [Test]
@@ -184,11 +184,21 @@ public class SendDurabilityTests
 
         public void Release() => _gate?.TrySetResult();
 
+        public bool IsShared => false;
+
         public ValueTask<StoredState> LoadAsync(CancellationToken cancellationToken = default) => _inner.LoadAsync(cancellationToken);
 
-        public ValueTask SaveCheckpointAsync(PolicyCheckpoint checkpoint, CancellationToken cancellationToken = default) => _inner.SaveCheckpointAsync(checkpoint, cancellationToken);
+        public IAsyncEnumerable<PolicyEvent> ReadAsync(long afterPosition, CancellationToken cancellationToken = default) => _inner.ReadAsync(afterPosition, cancellationToken);
 
-        public async ValueTask AppendAsync(IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
+        public ValueTask SyncAsync(long position, CancellationToken cancellationToken = default) => _inner.SyncAsync(position, cancellationToken);
+
+        public ValueTask<long> WaitForAppendAsync(long position, CancellationToken cancellationToken = default) => _inner.WaitForAppendAsync(position, cancellationToken);
+
+        public ValueTask SaveSnapshotAsync(StateSnapshot snapshot, CancellationToken cancellationToken = default) => _inner.SaveSnapshotAsync(snapshot, cancellationToken);
+
+        public ValueTask<HistoryPruneResult> PruneHistoryAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => _inner.PruneHistoryAsync(olderThan, cancellationToken);
+
+        public async ValueTask<AppendResult> AppendAsync(long expectedPosition, IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
         {
             Appends++;
             if (_gate is { } gate)
@@ -197,7 +207,7 @@ public class SendDurabilityTests
                 await gate.Task;
             }
 
-            await _inner.AppendAsync(events, cancellationToken);
+            return await _inner.AppendAsync(expectedPosition, events, cancellationToken);
         }
     }
 }
