@@ -93,7 +93,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
             var permits = new List<OpenPermit>();
             foreach (var open in _state.Sends.OpenAutonomous())
             {
-                permits.Add(new OpenPermit(open.Id, open.Chat, open.Text, open.Session, open.Initiator, open.IssuedAt, open.ConfirmBy));
+                permits.Add(new OpenPermit(open.Id, open.Chat, open.Text, open.Session, open.Initiator, open.IssuedAt, open.ConfirmBy) { DecidedAt = open.DecidedAt });
             }
 
             if (changes.Chats.Count == 0 && suppressed.Count == 0 && capped.Count == 0 && permits.Count == 0)

@@ -218,7 +218,8 @@ internal sealed partial class StateProjection
     private void CloseSend(PolicyEvent e, SendOutcome outcome)
     {
         var pending = Sends.Close(e.Send, outcome, e.Timestamp);
-        var decidedAt = pending?.DecidedAt ?? e.Sequence;
+        // The report says when its send was decided (a permit restored from a counters record does not know).
+        var decidedAt = e.DecidedAt > 0 ? e.DecidedAt : pending?.DecidedAt ?? e.Sequence;
         var primary = Aliases.GetPrimary(e.Chat);
         if (Chats.TryGetValue(primary, out var record) && record.IsService && !record.Revoked && decidedAt >= record.ModeSequence)
         {
@@ -232,6 +233,13 @@ internal sealed partial class StateProjection
         var pending = Sends.Close(e.Send, SendOutcome.Failed, e.Timestamp);
         if (pending is null)
         {
+            // An autonomous permit a replay never saw (issued and reported between two counters records): it took no
+            // slot, bound nothing and had no draft, so the report only touches the chat, as it did live.
+            if (Chats.TryGetValue(Aliases.GetPrimary(e.Chat), out var touched))
+            {
+                Chats[touched.Chat] = touched with { LastEventAt = e.Timestamp, Changed = e.Sequence };
+            }
+
             return;
         }
 

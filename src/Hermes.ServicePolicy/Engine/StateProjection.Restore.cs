@@ -87,7 +87,7 @@ internal sealed partial class StateProjection
             // A permit whose report is in the log after the checkpoint is closed already.
             if (!Sends.TryGetClosed(permit.Send, out _))
             {
-                Sends.AddDurable(new PendingSend(permit.Send, permit.Chat, permit.Text, permit.Session, permit.Initiator, false, default, permit.IssuedAt, permit.ConfirmBy, 0));
+                Sends.AddDurable(new PendingSend(permit.Send, permit.Chat, permit.Text, permit.Session, permit.Initiator, false, default, permit.IssuedAt, permit.ConfirmBy, permit.DecidedAt));
             }
         }
     }

@@ -194,6 +194,20 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <returns>Whether a snapshot was written (false when nothing changed since the last one, or it failed and was reported).</returns>
     public ValueTask<bool> SnapshotAsync(CancellationToken cancellationToken = default) => _snapshots.TakeAsync(cancellationToken);
 
+    /// <summary>The whole state as a snapshot would encode it now (tests compare a restored state with a replayed one).</summary>
+    internal async ValueTask<byte[]> EncodeStateAsync()
+    {
+        await _journal.EnterAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            return ProjectionSnapshotWriter.Encode(_state, _limiter, _journal.Position, _time.GetUtcNow());
+        }
+        finally
+        {
+            _journal.Exit();
+        }
+    }
+
     /// <summary>Gets the background snapshot started last (tests await it).</summary>
     internal Task BackgroundSnapshot => _snapshots.Last;
 

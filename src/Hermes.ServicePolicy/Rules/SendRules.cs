@@ -62,6 +62,7 @@ internal static class SendRules
         Actor = ActorNames.SystemActor,
         Reason = reason,
         Send = pending.Id,
+        DecidedAt = pending.DecidedAt,
         Initiator = pending.Initiator,
         FirstContact = outcome != SendOutcome.Delivered && pending.FirstContact,
         DraftId = pending.Draft.Value,

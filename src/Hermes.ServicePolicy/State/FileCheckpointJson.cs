@@ -95,7 +95,10 @@ internal static class FileCheckpointJson
                         permit.TryGetProperty("session", out var session) ? session.GetString() : null,
                         permit.GetProperty("initiator").GetString() == "agent" ? Initiator.Agent : Initiator.Operator,
                         new DateTimeOffset(permit.GetProperty("issued").GetInt64(), TimeSpan.Zero),
-                        new DateTimeOffset(permit.GetProperty("confirm_by").GetInt64(), TimeSpan.Zero)));
+                        new DateTimeOffset(permit.GetProperty("confirm_by").GetInt64(), TimeSpan.Zero))
+                    {
+                        DecidedAt = permit.TryGetProperty("decided_at", out var decided) ? decided.GetInt64() : 0,
+                    });
                 }
             }
 
@@ -162,6 +165,7 @@ internal static class FileCheckpointJson
             writer.WriteString("initiator", permit.Initiator == Initiator.Agent ? "agent" : "operator");
             writer.WriteNumber("issued", permit.IssuedAt.UtcTicks);
             writer.WriteNumber("confirm_by", permit.ConfirmBy.UtcTicks);
+            writer.WriteNumber("decided_at", permit.DecidedAt);
             writer.WriteEndObject();
         }
 

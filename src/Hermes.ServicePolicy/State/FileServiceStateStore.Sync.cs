@@ -40,6 +40,11 @@ public sealed partial class FileServiceStateStore
         }
     }
 
+    private long _flushes;
+
+    /// <summary>Gets how many times the log was flushed to disk (group commit makes it fewer than the appends).</summary>
+    internal long FlushCount => Interlocked.Read(ref _flushes);
+
     private async ValueTask FollowAsync(Task flush, long position, CancellationToken cancellationToken)
     {
         await flush.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -59,6 +64,7 @@ public sealed partial class FileServiceStateStore
         Exception? failure = null;
         try
         {
+            Interlocked.Increment(ref _flushes);
             RandomAccess.FlushToDisk(_active);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)

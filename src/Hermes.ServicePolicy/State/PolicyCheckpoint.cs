@@ -31,7 +31,11 @@ public sealed record PolicyCheckpoint(DateTimeOffset TakenAt, RateLimiterState R
 /// <param name="Initiator">Who asked for it.</param>
 /// <param name="IssuedAt">When it was issued.</param>
 /// <param name="ConfirmBy">When the sweep closes it as unknown.</param>
-public sealed record OpenPermit(SendId Send, ChatId Chat, string Text, string? Session, Initiator Initiator, DateTimeOffset IssuedAt, DateTimeOffset ConfirmBy);
+public sealed record OpenPermit(SendId Send, ChatId Chat, string Text, string? Session, Initiator Initiator, DateTimeOffset IssuedAt, DateTimeOffset ConfirmBy)
+{
+    /// <summary>Gets the log position the permit was decided at (0 when a previous release wrote it).</summary>
+    public long DecidedAt { get; init; }
+}
 
 /// <summary>Blocks of one reason, in one UTC clock hour, that were over the cap of <c>inbound_blocked</c> events.</summary>
 /// <param name="Hour">The start of the hour.</param>

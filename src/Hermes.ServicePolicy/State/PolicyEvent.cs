@@ -78,6 +78,12 @@ public sealed record PolicyEvent
     /// <summary>Gets what the host said went wrong with a send (<c>send_failed</c>, <c>send_unknown</c>): at most 500 characters, no control characters.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// Gets the log position a send was decided at (its report's events): a send decided before the chat's mode changed
+    /// does not count for promotion, and a replay must know that even when the permit itself was never logged.
+    /// </summary>
+    public long DecidedAt { get; init; }
+
     /// <summary>Gets the counters of a <c>counters_saved</c> event (only what changed since the previous one).</summary>
     public PolicyCheckpoint? Counters { get; init; }
 

@@ -101,6 +101,11 @@ internal static class PolicyEventJson
         WriteIfPresent(writer, "transport_message_id", e.TransportMessageId);
         WriteIfPresent(writer, "error", e.Error);
         WriteIfPresent(writer, "detail", e.Detail);
+        if (e.DecidedAt != 0)
+        {
+            writer.WriteNumber("decided_at", e.DecidedAt);
+        }
+
         if (e.Counters is { } counters)
         {
             writer.WritePropertyName("counters");
@@ -148,6 +153,7 @@ internal static class PolicyEventJson
         var firstContact = false;
         string? transportMessageId = null, error = null;
         PolicyCheckpoint? counters = null;
+        long decidedAt = 0;
         foreach (var property in json.EnumerateObject())
         {
             var value = property.Value;
@@ -228,6 +234,9 @@ internal static class PolicyEventJson
                 case "error":
                     error = value.GetString();
                     break;
+                case "decided_at":
+                    decidedAt = value.GetInt64();
+                    break;
                 case "counters":
                     counters = FileCheckpointJson.Read(value);
                     break;
@@ -268,6 +277,7 @@ internal static class PolicyEventJson
             TransportMessageId = transportMessageId,
             Error = error,
             Counters = counters,
+            DecidedAt = decidedAt,
         };
     }
 
