@@ -82,4 +82,7 @@ internal sealed class SteppingTimeProvider : TimeProvider
     }
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, _step.Ticks), TimeSpan.Zero);
+
+    /// <summary>Moves the clock forward (setups that need time to pass: permits past their deadline, drafts past retention).</summary>
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }
