@@ -51,6 +51,12 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
     /// <summary>Gets the write the timer started last (completed when none is running): tests await it instead of sleeping.</summary>
     public Task TimerSave => Volatile.Read(ref _timerSave);
 
+    /// <summary>
+    /// Gets or sets whether the store is shared: sends and replies are events then, and batched counters are only this
+    /// process's view of them, so nothing is written (the changes are still taken, so they do not pile up).
+    /// </summary>
+    public bool Shared { get; set; }
+
     /// <summary>Marks that something batched changed. Allocation-free: one volatile write.</summary>
     public void MarkDue() => _due = true;
 
@@ -88,6 +94,13 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
 
             _due = false; // cleared before capturing: a change racing the capture marks it due again
             var now = _time.GetUtcNow();
+            if (Shared)
+            {
+                _limiter.CaptureChanges(now);
+                _unsaved = false;
+                return;
+            }
+
             var changes = Merge(_unwritten, _limiter.CaptureChanges(now));
             var (suppressed, capped) = _state.Blocks.Capture(now);
             var permits = new List<OpenPermit>();

@@ -164,8 +164,12 @@ internal sealed class Journal : IDisposable
         {
             await foreach (var e in _store.ReadAsync(_sequence, cancellationToken).ConfigureAwait(false))
             {
-                Publish([e], e.Sequence);
+                // Another process decided it: its bookkeeping (counted sends, replies) is applied as a replay would.
+                Volatile.Write(ref _sequence, e.Sequence);
+                _state.Apply(e, replaying: true);
+                _committed(e);
                 Volatile.Write(ref _durable, e.Sequence); // read back from the store: durable
+                Committed?.Invoke();
             }
 
             return null;

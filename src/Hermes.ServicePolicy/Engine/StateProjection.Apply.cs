@@ -64,7 +64,17 @@ internal sealed partial class StateProjection
                 break;
 
             case PolicyEventType.SendPermitted:
+                if (replaying && CountsSendsFromLog)
+                {
+                    _limiter.RecordAutonomousSend(Aliases.GetPrimary(e.Chat), e.Timestamp); // decided by another process, or before a restart
+                    Chats.MarkAwaitingReply(Aliases.GetPrimary(e.Chat));
+                }
+
                 Permit(e, null);
+                break;
+
+            case PolicyEventType.ReplyReceived:
+                _limiter.RecordReply(Aliases.GetPrimary(e.Chat)); // live too: the count is reset only once the event is written
                 break;
 
             case PolicyEventType.FirstContactSent when e.Send.IsEmpty:

@@ -19,6 +19,12 @@ internal sealed partial class StateProjection
 
     public StateProjection(IRateLimiter limiter) => _limiter = limiter;
 
+    /// <summary>
+    /// Gets or sets whether autonomous sends and replies are counted from the log (a shared store: every permit and reply
+    /// is an event, written by whichever process decided it) instead of from batched counters records.
+    /// </summary>
+    public bool CountsSendsFromLog { get; set; }
+
     public ChatTable Chats { get; } = new();
 
     public ConcurrentDictionary<string, DraftRecord> Drafts { get; } = new(StringComparer.Ordinal);

@@ -18,6 +18,7 @@ internal sealed class PolicyMetrics : IDisposable
     private readonly Counter<long> _events;
     private readonly Counter<long> _limitHits;
     private readonly Counter<long> _sends;
+    private readonly Counter<long> _conflicts;
 
     public PolicyMetrics(IMeterFactory? meterFactory)
     {
@@ -36,6 +37,7 @@ internal sealed class PolicyMetrics : IDisposable
         _events = meter.CreateCounter<long>(ServiceConversationMetrics.EventsInstrument, "{event}", "State changes committed by the service-conversation policy.");
         _limitHits = meter.CreateCounter<long>(ServiceConversationMetrics.LimitHitsInstrument, "{denial}", "Sends denied by a rate limit.");
         _sends = meter.CreateCounter<long>(ServiceConversationMetrics.SendOutcomesInstrument, "{send}", "Send permits closed, by outcome.");
+        _conflicts = meter.CreateCounter<long>(ServiceConversationMetrics.ConflictsInstrument, "{conflict}", "Decisions made again because another process changed the shared state first.");
     }
 
     public void Inbound(in InboundDecision decision)
@@ -64,6 +66,8 @@ internal sealed class PolicyMetrics : IDisposable
             _limitHits.Add(1, new KeyValuePair<string, object?>("hermes.limit", decision.Reason.ToCode()));
         }
     }
+
+    public void Conflict() => _conflicts.Add(1);
 
     public void Committed(PolicyEvent committed)
     {

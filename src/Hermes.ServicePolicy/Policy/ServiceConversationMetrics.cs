@@ -22,4 +22,7 @@ public static class ServiceConversationMetrics
 
     /// <summary>Send permits closed, tagged <c>hermes.outcome</c>: <c>delivered</c>, <c>failed</c>, <c>unknown</c>, <c>not_confirmed</c>.</summary>
     public const string SendOutcomesInstrument = "hermes.service_policy.send_outcomes";
+
+    /// <summary>The counter of decisions made again because another process changed a shared state first.</summary>
+    public const string ConflictsInstrument = "hermes.service_policy.conflicts";
 }

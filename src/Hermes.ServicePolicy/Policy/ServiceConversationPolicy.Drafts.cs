@@ -12,7 +12,10 @@ namespace Hermes.ServicePolicy.Policy;
 public sealed partial class ServiceConversationPolicy
 {
     /// <inheritdoc />
-    public async ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
+    public ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
+        => WithCatchUpAsync(ct => ApproveDraftOnceAsync(draft, approvedBy, ct), static d => d.Error, static d => d.Reason == ReasonCode.UnknownDraft, cancellationToken);
+
+    private async ValueTask<OutboundDecision> ApproveDraftOnceAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
     {
         if (!ActorNames.TryValidate(approvedBy, out var actor))
         {
@@ -91,7 +94,10 @@ public sealed partial class ServiceConversationPolicy
     }
 
     /// <inheritdoc />
-    public async ValueTask<OperatorResult> RejectDraftAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default)
+    public ValueTask<OperatorResult> RejectDraftAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default)
+        => WithCatchUpAsync(ct => RejectDraftOnceAsync(draft, rejectedBy, ct), static r => r.Error, static r => r.Reason == ReasonCode.UnknownDraft, cancellationToken);
+
+    private async ValueTask<OperatorResult> RejectDraftOnceAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default)
     {
         if (!ActorNames.TryValidate(rejectedBy, out var actor))
         {

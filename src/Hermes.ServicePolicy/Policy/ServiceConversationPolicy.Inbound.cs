@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
@@ -27,6 +28,7 @@ public sealed partial class ServiceConversationPolicy
         {
             var view = _state.View(message.Chat, configuration);
             if (view.IsService && (view.Record is null || view.Record.Changed <= _journal.Durable)
+                && (!_shared || view.Slot is { AwaitingReply: 0 })
                 && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
                 && !(configuration.AutoPromote && InboundRules.CanPromote(view)))
             {
@@ -54,7 +56,7 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var decision = await DecideInboundCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        var decision = await RetryOnConflictAsync(ct => DecideInboundCoreAsync(message, ct), static d => d.Error, cancellationToken).ConfigureAwait(false);
 
         // Delivered on a state another change made but has not made durable yet (group commit): wait for it first.
         if (decision.IsDelivered && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
@@ -168,12 +170,37 @@ public sealed partial class ServiceConversationPolicy
                 return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, error);
             }
 
-            RecordReply(view);
+            if (!_shared)
+            {
+                RecordReply(view);
+            }
+            else if (await RecordSharedReplyAsync(view, now, cancellationToken).ConfigureAwait(false) is { } replyError)
+            {
+                return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, replyError);
+            }
+
             return InboundDecision.Delivered(view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia);
         }
         finally
         {
             _journal.Exit();
         }
+    }
+
+    /// <summary>A reply with a shared store: every process must reset its count of sends in a row, so it is an event. Inside the gate.</summary>
+    private async ValueTask<Exception?> RecordSharedReplyAsync(ChatView view, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_limiter.CountConsecutiveSends(view.Primary) > 0
+            && await _journal.CommitAsync([new PolicyEvent { Type = PolicyEventType.ReplyReceived, Timestamp = now, Chat = view.Primary, Actor = SystemActor }], cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            return error;
+        }
+
+        if (view.Slot is { } slot)
+        {
+            Volatile.Write(ref slot.AwaitingReply, 0);
+        }
+
+        return null;
     }
 }

@@ -73,7 +73,10 @@ public sealed partial class ServiceConversationPolicy
         => OperatorResult.Failed((await ResolveAsync(target, cancellationToken).ConfigureAwait(false)).Reason);
 
     /// <inheritdoc />
-    public async ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default)
+    public ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default)
+        => RetryOnConflictAsync(ct => LinkAliasOnceAsync(chat, otherChat, linkedBy, ct), static r => r.Error, cancellationToken);
+
+    private async ValueTask<OperatorResult> LinkAliasOnceAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default)
     {
         if (!ActorNames.TryValidate(linkedBy, out var actor))
         {
@@ -129,7 +132,10 @@ public sealed partial class ServiceConversationPolicy
     /// The shape of every chat-level operator action: actor and kind checks, then under the gate a pure decision on the
     /// current view, then one atomic commit. Operator actions work while the feature is off.
     /// </summary>
-    private async ValueTask<OperatorResult> OperateAsync(ChatId chat, string requestedActor, ChatAction decide, CancellationToken cancellationToken)
+    private ValueTask<OperatorResult> OperateAsync(ChatId chat, string requestedActor, ChatAction decide, CancellationToken cancellationToken)
+        => RetryOnConflictAsync(ct => OperateOnceAsync(chat, requestedActor, decide, ct), static r => r.Error, cancellationToken);
+
+    private async ValueTask<OperatorResult> OperateOnceAsync(ChatId chat, string requestedActor, ChatAction decide, CancellationToken cancellationToken)
     {
         if (!ActorNames.TryValidate(requestedActor, out var actor))
         {

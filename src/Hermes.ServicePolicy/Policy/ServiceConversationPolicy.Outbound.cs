@@ -32,8 +32,9 @@ public sealed partial class ServiceConversationPolicy
             return Done(OutboundDecision.Denied(ReasonCode.FeatureDisabled, _state.PrimaryOf(request.Chat)));
         }
 
-        // Counters that cannot be saved send every decision to the slow path, which answers them.
-        if (_checkpoints.Unsaved || OutboundRules.KindReason(request.Chat) != ReasonCode.None)
+        // Counters that cannot be saved send every decision to the slow path, which answers them. With a shared store every
+        // send is written (and so checked against every other process's) in the slow path.
+        if (_shared || _checkpoints.Unsaved || OutboundRules.KindReason(request.Chat) != ReasonCode.None)
         {
             return DecideOutboundSlowAsync(request, cancellationToken);
         }
@@ -112,7 +113,7 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<OutboundDecision> DecideOutboundSlowAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
-        var decision = await DecideOutboundCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        var decision = await RetryOnConflictAsync(ct => DecideOutboundCoreAsync(request, ct), static d => d.Error, cancellationToken).ConfigureAwait(false);
 
         // Permitted on a state another change made but has not made durable yet (group commit): wait for it first.
         if (decision.IsPermitted && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
@@ -192,12 +193,13 @@ public sealed partial class ServiceConversationPolicy
                 return await CommitDenialAsync(OutboundRules.Denied(view.Primary, acquired.Reason, acquired.RetryAfter, now, actor, request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
             }
 
-            if (request.SessionId is null || view.Session is not null)
+            if (!_shared && (request.SessionId is null || view.Session is not null))
             {
                 return PermitAutonomous(request, view, now, configuration);
             }
 
-            // The first send that carries a session binds it: durable before the permit is handed out.
+            // The first send that carries a session binds it, and with a shared store every send is counted by every
+            // process: durable before the permit is handed out.
             if (view.Slot is { } slot)
             {
                 Volatile.Write(ref slot.AwaitingReply, 1);
@@ -205,9 +207,13 @@ public sealed partial class ServiceConversationPolicy
 
             _checkpoints.MarkDue();
             var send = _state.Sends.NextId();
-            return await _journal.CommitAsync([OutboundRules.SessionPermit(request, view.Primary, send, now, configuration)], cancellationToken).ConfigureAwait(false) is { } error
-                ? OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error)
-                : OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId);
+            if (await _journal.CommitAsync([OutboundRules.SessionPermit(request, view.Primary, send, now, configuration)], cancellationToken).ConfigureAwait(false) is { } error)
+            {
+                _limiter.ReleaseAutonomousSend(view.Primary, now); // no permit was written: the slot is free again
+                return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error);
+            }
+
+            return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId ?? view.Session);
         }
         finally
         {

@@ -18,7 +18,10 @@ public sealed partial class ServiceConversationPolicy
     private readonly ConcurrentQueue<QueuedConfirmation> _confirmations = new();
 
     /// <inheritdoc />
-    public async ValueTask<OperatorResult> ConfirmSendAsync(SendId send, SendReport report, CancellationToken cancellationToken = default)
+    public ValueTask<OperatorResult> ConfirmSendAsync(SendId send, SendReport report, CancellationToken cancellationToken = default)
+        => WithCatchUpAsync(ct => ConfirmSendOnceAsync(send, report, ct), static r => r.Error, static r => r.Reason == ReasonCode.UnknownSend, cancellationToken);
+
+    private async ValueTask<OperatorResult> ConfirmSendOnceAsync(SendId send, SendReport report, CancellationToken cancellationToken = default)
     {
         if (report.Outcome is not (SendOutcome.Delivered or SendOutcome.Failed or SendOutcome.Unknown))
         {

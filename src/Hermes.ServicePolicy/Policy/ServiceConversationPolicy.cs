@@ -74,10 +74,11 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
         _onFailure = parts.OnFailure;
         _nationalNumbers = parts.NationalNumbers;
         _metrics = new PolicyMetrics(parts.MeterFactory);
-        _state = new StateProjection(_limiter);
+        _shared = parts.Store.IsShared;
+        _state = new StateProjection(_limiter) { CountsSendsFromLog = _shared };
         _outbox = new AuditOutbox(parts.Sinks, _time, Report);
         _journal = new Journal(_store, _state, _outbox, _metrics.Committed, Report);
-        _checkpoints = new CounterCheckpointer(_journal, _state, _limiter, _time, Report);
+        _checkpoints = new CounterCheckpointer(_journal, _state, _limiter, _time, Report) { Shared = _shared };
         _snapshots = new Snapshotter(_journal, _state, _limiter, _store, _time, Report) { MinimumEvents = parts.SnapshotEvents };
         _journal.Committed = _snapshots.OnCommitted;
         var directory = new ChatDirectory(parts.RecentChats, this);
@@ -114,6 +115,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
             return;
         }
 
+        await StopFollowingAsync().ConfigureAwait(false);
         await FlushRollupsAtShutdownAsync().ConfigureAwait(false);
         await _checkpoints.DisposeAsync().ConfigureAwait(false);
         await _snapshots.Last.ConfigureAwait(false);
@@ -184,8 +186,11 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     internal Task TimerCheckpoint => _checkpoints.TimerSave;
 
     /// <summary>Rebuilds state from the store's log. Called once by the builder, before any decision.</summary>
-    internal ValueTask LoadAsync(CancellationToken cancellationToken)
-        => _journal.LoadAsync(snapshot => ProjectionSnapshotReader.Restore(snapshot, _state, _limiter), cancellationToken);
+    internal async ValueTask LoadAsync(CancellationToken cancellationToken)
+    {
+        await _journal.LoadAsync(snapshot => ProjectionSnapshotReader.Restore(snapshot, _state, _limiter), cancellationToken).ConfigureAwait(false);
+        StartFollowing();
+    }
 
     /// <summary>
     /// Takes a snapshot of the whole state now (the store keeps the newest two), so the next start-up replays only what

@@ -22,6 +22,18 @@ public interface IRateLimiter
     /// <summary>Acquires an autonomous send in <paramref name="chat"/>: within the sliding hour and the consecutive-sends limit.</summary>
     RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit);
 
+    /// <summary>
+    /// Counts an autonomous send without checking the limits: one another process decided (a shared store), or one read
+    /// back from the log at start-up.
+    /// </summary>
+    void RecordAutonomousSend(ChatId chat, DateTimeOffset sentAt);
+
+    /// <summary>Gives back an autonomous send acquired at <paramref name="acquiredAt"/> whose permit was never written (a conflict, a failed append).</summary>
+    void ReleaseAutonomousSend(ChatId chat, DateTimeOffset acquiredAt);
+
+    /// <summary>Gets how many autonomous sends in a row <paramref name="chat"/> has made without a reply (0 when none or unknown).</summary>
+    int CountConsecutiveSends(ChatId chat);
+
     /// <summary>Resets the consecutive-sends counter of <paramref name="chat"/>: a reply arrived. Allocation-free.</summary>
     /// <returns>Whether a counter changed (and so a checkpoint is due).</returns>
     bool RecordReply(ChatId chat);

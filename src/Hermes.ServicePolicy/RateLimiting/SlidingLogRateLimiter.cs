@@ -123,6 +123,71 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
     }
 
     /// <inheritdoc />
+    public void RecordAutonomousSend(ChatId chat, DateTimeOffset sentAt)
+    {
+        while (true)
+        {
+            var counters = _chats.GetOrAdd(chat, static c => new ChatCounters(c));
+            while (Volatile.Read(ref counters.MergedInto) is { } merged)
+            {
+                counters = merged;
+            }
+
+            lock (counters.Gate)
+            {
+                if (counters.Retired)
+                {
+                    continue;
+                }
+
+                counters.Hourly.Add(sentAt.UtcTicks);
+                counters.Consecutive++;
+            }
+
+            MarkChanged(counters);
+            return;
+        }
+    }
+
+    /// <inheritdoc />
+    public void ReleaseAutonomousSend(ChatId chat, DateTimeOffset acquiredAt)
+    {
+        if (!_chats.TryGetValue(chat, out var counters))
+        {
+            return;
+        }
+
+        while (Volatile.Read(ref counters.MergedInto) is { } merged)
+        {
+            counters = merged;
+        }
+
+        lock (counters.Gate)
+        {
+            counters.Hourly.Remove(acquiredAt.UtcTicks);
+            counters.Consecutive = Math.Max(0, counters.Consecutive - 1);
+        }
+
+        MarkChanged(counters);
+    }
+
+    /// <inheritdoc />
+    public int CountConsecutiveSends(ChatId chat)
+    {
+        if (!_chats.TryGetValue(chat, out var counters))
+        {
+            return 0;
+        }
+
+        while (Volatile.Read(ref counters.MergedInto) is { } merged)
+        {
+            counters = merged;
+        }
+
+        return Volatile.Read(ref counters.Consecutive);
+    }
+
+    /// <inheritdoc />
     public bool RecordReply(ChatId chat)
     {
         if (!_chats.TryGetValue(chat, out var counters))

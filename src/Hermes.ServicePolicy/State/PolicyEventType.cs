@@ -99,6 +99,12 @@ public enum PolicyEventType
     /// the chats that sent or got a reply, suppressed block counts, open autonomous permits), at most once a second.
     /// </summary>
     CountersSaved = 102,
+
+    /// <summary>
+    /// Bookkeeping (not audited), shared stores only: a reply arrived in a chat whose agent had sent in a row, so every
+    /// process resets its consecutive-sends counter (one process alone keeps that in its batched counters).
+    /// </summary>
+    ReplyReceived = 103,
 }
 
 /// <summary>Names of <see cref="PolicyEventType"/> values.</summary>
@@ -136,6 +142,7 @@ public static class PolicyEventTypes
         PolicyEventType.SessionBound => "session_bound",
         PolicyEventType.SendPermitted => "send_permitted",
         PolicyEventType.CountersSaved => "counters_saved",
+        PolicyEventType.ReplyReceived => "reply_received",
         _ => "unknown",
     };
 
