@@ -39,6 +39,10 @@ internal sealed partial class StateProjection
                 {
                     PermitFirstContact(e, replaying, approved);
                 }
+                else
+                {
+                    Forget(e.DraftId, e.Timestamp); // first edition: sent when decided
+                }
 
                 break;
             }
@@ -50,6 +54,7 @@ internal sealed partial class StateProjection
                 if (e.Send.IsEmpty)
                 {
                     Update(e.Chat, e, r => BindSession(r with { SentSinceDraftFirst = true }, e, out _)); // first edition
+                    Forget(e.DraftId, e.Timestamp);
                 }
                 else
                 {
@@ -228,6 +233,7 @@ internal sealed partial class StateProjection
     private void CloseSend(PolicyEvent e, SendOutcome outcome)
     {
         var pending = Sends.Close(e.Send, outcome, e.Timestamp);
+        Forget(pending?.Draft.Value ?? e.DraftId, e.Timestamp); // its send went out (or counts as sent): the draft is history now
         // The report says when its send was decided (a permit restored from a counters record does not know).
         var decidedAt = e.DecidedAt > 0 ? e.DecidedAt : pending?.DecidedAt ?? e.Sequence;
         var primary = Aliases.GetPrimary(e.Chat);
@@ -277,7 +283,7 @@ internal sealed partial class StateProjection
         if (!pending.Draft.IsEmpty && Drafts.TryGetValue(pending.Draft.Value!, out var draft) && draft.State == DraftState.Sent)
         {
             // Pending again, same id and expiry; an expiry or cancellation in the same batch closes it at once.
-            Drafts[draft.Id.Value!] = draft with { State = DraftState.Pending, Text = pending.Text };
+            Drafts[draft.Id.Value!] = draft with { State = DraftState.Pending, Text = pending.Text, DecidedAt = null };
             if (draft.Handle is not null)
             {
                 Handles.Reopened(draft.Handle, draft.Id.Value!);
@@ -307,7 +313,16 @@ internal sealed partial class StateProjection
             return;
         }
 
-        Drafts[e.DraftId] = draft with { State = state, Text = string.Empty, DecidedAt = e.Timestamp }; // decided: the log keeps the text
+        if (state == DraftState.Sent)
+        {
+            // Kept (without its text) until its send is reported: a failed send makes it pending again.
+            Drafts[e.DraftId] = draft with { State = state, Text = string.Empty, DecidedAt = e.Timestamp };
+        }
+        else
+        {
+            Drafts.TryRemove(e.DraftId, out _); // decided for good: history keeps it, memory keeps its id for 30 days
+            Decided.Remember(e.DraftId, e.Timestamp, state);
+        }
         if (draft.Handle is not null)
         {
             Handles.Decided(draft.Handle, e.Timestamp);
@@ -317,6 +332,16 @@ internal sealed partial class StateProjection
         if (Chats.TryGetValue(primary, out var record))
         {
             Chats[primary] = record with { PendingDrafts = record.PendingDrafts.Remove(e.DraftId, StringComparer.Ordinal) };
+        }
+    }
+
+    /// <summary>An approved draft whose send was reported: it leaves memory, its id is remembered as decided.</summary>
+    private void Forget(string? draftId, DateTimeOffset at)
+    {
+        if (draftId is not null && Drafts.TryGetValue(draftId, out var draft) && draft.State == DraftState.Sent)
+        {
+            Drafts.TryRemove(draftId, out _);
+            Decided.Remember(draftId, at, DraftState.Sent);
         }
     }
 }

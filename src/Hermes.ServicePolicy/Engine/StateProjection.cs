@@ -39,6 +39,9 @@ internal sealed partial class StateProjection
 
     public DraftHandles Handles { get; } = new();
 
+    /// <summary>Drafts decided in the last 30 days, by id only (the drafts themselves are gone from memory).</summary>
+    public DecidedDrafts Decided { get; } = new();
+
     public ChatId PrimaryOf(ChatId chat) => Aliases.GetPrimary(chat);
 
     public ChatView View(ChatId chat, PolicyConfiguration configuration)
@@ -131,27 +134,6 @@ internal sealed partial class StateProjection
         }
 
         return [.. known.Values];
-    }
-
-    /// <summary>How long a decided draft is remembered: its approval answers <c>draft_already_decided</c> until then.</summary>
-    public static readonly TimeSpan DecidedDraftRetention = TimeSpan.FromDays(30);
-
-    /// <summary>
-    /// Forgets drafts decided more than <see cref="DecidedDraftRetention"/> ago (history keeps them), so memory follows the
-    /// live state, not every draft ever made. Their sends were reported or swept long before.
-    /// </summary>
-    public int PruneDecidedDrafts(DateTimeOffset now)
-    {
-        var pruned = 0;
-        foreach (var (id, draft) in Drafts)
-        {
-            if (draft.DecidedAt is { } decided && now - decided > DecidedDraftRetention && Drafts.TryRemove(new KeyValuePair<string, DraftRecord>(id, draft)))
-            {
-                pruned++;
-            }
-        }
-
-        return pruned;
     }
 
     /// <summary>Drafts that wait for approval (expired ones excluded), oldest first.</summary>

@@ -34,7 +34,7 @@ public sealed partial class ServiceConversationPolicy
         {
             if (draft.Value is null || !_state.Drafts.TryGetValue(draft.Value, out var record))
             {
-                return OutboundDecision.Denied(ReasonCode.UnknownDraft, default, draft: draft);
+                return OutboundDecision.Denied(DecidedReason(draft), default, draft: draft);
             }
 
             var primary = _state.PrimaryOf(record.Chat);
@@ -109,7 +109,7 @@ public sealed partial class ServiceConversationPolicy
         {
             if (draft.Value is null || !_state.Drafts.TryGetValue(draft.Value, out var record))
             {
-                return OperatorResult.Failed(ReasonCode.UnknownDraft);
+                return OperatorResult.Failed(DecidedReason(draft));
             }
 
             if (!TryNow(out var now, out var clockError))
@@ -174,7 +174,7 @@ public sealed partial class ServiceConversationPolicy
             _state.Sends.PruneClosed(now);
             _state.Handles.Prune(now);
             _state.Blocks.Prune(now);
-            _state.PruneDecidedDrafts(now);
+            _state.Decided.Prune(now);
             (_limiter as SlidingLogRateLimiter)?.PruneIdle(now);
             return new SweepResult(draftsExpired, events.Count - draftsExpired) { EventsPruned = await PruneHistoryAsync(now, cancellationToken).ConfigureAwait(false) };
         }
@@ -215,4 +215,9 @@ public sealed partial class ServiceConversationPolicy
         var pruned = await _store.PruneHistoryAsync(PolicyClock.AddClamped(now, -retention), cancellationToken).ConfigureAwait(false);
         return pruned.Events;
     }
+
+    /// <summary>Why a draft that is no longer in memory cannot be approved or rejected: decided (or expired) in the last 30 days, or unknown.</summary>
+    private ReasonCode DecidedReason(DraftId draft)
+        => draft.Value is null || !_state.Decided.TryGet(draft.Value, out var state) ? ReasonCode.UnknownDraft
+            : state == DraftState.Expired ? ReasonCode.DraftExpired : ReasonCode.DraftAlreadyDecided;
 }

@@ -48,7 +48,6 @@ public sealed partial class ServiceConversationPolicy
             return result;
         }
 
-        var before = _journal.Position;
         await _journal.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -59,7 +58,8 @@ public sealed partial class ServiceConversationPolicy
             _journal.Exit();
         }
 
-        return _journal.Position == before ? result : await RetryOnConflictAsync(attempt, errorOf, cancellationToken).ConfigureAwait(false);
+        // Decided again even when this catch-up found nothing new: the follower may have applied it since the first answer.
+        return await RetryOnConflictAsync(attempt, errorOf, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts applying other processes' changes as the store announces them (shared stores only).</summary>

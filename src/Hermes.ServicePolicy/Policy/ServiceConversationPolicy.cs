@@ -148,7 +148,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
 
     /// <summary>The draft a handle (<c>K7QM</c>, any case) or a full draft id names, or default.</summary>
     internal DraftId FindDraft(string handleOrId)
-        => _state.Drafts.ContainsKey(handleOrId) ? new DraftId(handleOrId)
+        => _state.Drafts.ContainsKey(handleOrId) || _state.Decided.IsDecided(handleOrId) ? new DraftId(handleOrId)
             : _state.Handles.Find(handleOrId) is { } id ? new DraftId(id) : default;
 
     /// <summary>How many chats are paused and revoked now.</summary>
@@ -212,6 +212,9 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
             _journal.Exit();
         }
     }
+
+    /// <summary>Gets how many drafts are held in memory (pending, or approved with their send unreported), and how many decided ids are remembered.</summary>
+    internal (int Drafts, int Decided) DraftMemory => (_state.Drafts.Count, _state.Decided.Count);
 
     /// <summary>Gets the background snapshot started last (tests await it).</summary>
     internal Task BackgroundSnapshot => _snapshots.Last;

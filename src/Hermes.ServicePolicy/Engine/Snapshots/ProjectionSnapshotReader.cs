@@ -37,6 +37,11 @@ internal static class ProjectionSnapshotReader
                 state.Handles.Import(handle[0].GetString()!, handle[1].GetString()!, handle.GetArrayLength() > 2 ? Time(handle[2]) : null);
             }
 
+            foreach (var decided in root.GetProperty("decided_drafts").EnumerateArray())
+            {
+                state.Decided.Remember(decided[0].GetString()!, Time(decided[1]), (DraftState)decided[2].GetInt32());
+            }
+
             limiter.RestoreState(FileCheckpointJson.ReadRateLimits(root.GetProperty("limiter")));
             return snapshot.Position;
         }

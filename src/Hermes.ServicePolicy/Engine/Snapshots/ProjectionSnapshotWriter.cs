@@ -31,6 +31,7 @@ internal static class ProjectionSnapshotWriter
             WriteBlocks(w, state.Blocks.Export());
             WriteSends(w, state);
             WriteHandles(w, state);
+            WriteDecided(w, state);
             w.WritePropertyName("limiter");
             FileCheckpointJson.WriteRateLimits(w, limiter.CaptureState(now));
             w.WriteEndObject();
@@ -242,6 +243,23 @@ internal static class ProjectionSnapshotWriter
                 w.WriteNumberValue(at.UtcTicks);
             }
 
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteDecided(Utf8JsonWriter w, StateProjection state)
+    {
+        var decided = state.Decided.Export();
+        decided.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        w.WriteStartArray("decided_drafts");
+        foreach (var (id, ticks, decidedAs) in decided)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(id);
+            w.WriteNumberValue(ticks);
+            w.WriteNumberValue((int)decidedAs);
             w.WriteEndArray();
         }
 
