@@ -11,7 +11,8 @@ public static class Program
 {
     private const string Usage = """
         usage: hermes-policy-sample                                 the guided demo
-               hermes-policy-sample simulate [--state DIR] FILE     replay a scenario (JSON Lines)
+               hermes-policy-sample simulate [--state DIR | --postgres CONNECTION_STRING [--schema NAME]] FILE
+                                                            replay a scenario (JSON Lines); several may share one database
                hermes-policy-sample interactive [--state DIR]       a prompt with a command per scenario step
                hermes-policy-sample history --state DIR [--chat TARGET] [--since ISO-TIME] [--type TYPE]...
                                                                     the audit trail, read-only (works while a gateway runs)

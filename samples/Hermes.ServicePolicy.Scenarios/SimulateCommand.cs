@@ -2,19 +2,21 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.PostgreSql;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Scenarios;
 
 /// <summary>
-/// <c>simulate [--state DIR] FILE</c>: replays a scenario against the real library with the embedded durable store,
-/// in DIR (kept, so a second run starts from it) or in a temporary folder removed afterwards.
+/// <c>simulate [--state DIR | --postgres CONNECTION_STRING [--schema NAME]] FILE</c>: replays a scenario against the real
+/// library with the embedded durable store, in DIR (kept, so a second run starts from it) or in a temporary folder removed
+/// afterwards; or on a PostgreSQL database, where several such processes may run at once, as replicas would.
 /// The test suite calls this same method for every scenario file.
 /// </summary>
 public static class SimulateCommand
 {
     /// <summary>The usage line.</summary>
-    public const string Usage = "usage: hermes-policy-sample simulate [--state DIR] FILE";
+    public const string Usage = "usage: hermes-policy-sample simulate [--state DIR | --postgres CONNECTION_STRING [--schema NAME]] FILE";
 
     /// <summary>Why <paramref name="stateDirectory"/> cannot be a state directory (it is a file), or null.</summary>
     public static string? StateDirectoryProblem(string? stateDirectory)
@@ -28,12 +30,22 @@ public static class SimulateCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(errors);
         string? stateDirectory = null;
+        string? postgres = null;
+        string? schema = null;
         string? file = null;
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--state" && i + 1 < args.Length)
+            if (args[i] == "--state" && i + 1 < args.Length && postgres is null)
             {
                 stateDirectory = args[++i];
+            }
+            else if (args[i] == "--postgres" && i + 1 < args.Length && stateDirectory is null)
+            {
+                postgres = args[++i];
+            }
+            else if (args[i] == "--schema" && i + 1 < args.Length)
+            {
+                schema = args[++i];
             }
             else if (file is null && !args[i].StartsWith("--", StringComparison.Ordinal))
             {
@@ -64,6 +76,11 @@ public static class SimulateCommand
             return 2;
         }
 
+        if (postgres is not null)
+        {
+            return await RunOnPostgreSqlAsync(postgres, schema, file, output, errors, cancellationToken).ConfigureAwait(false);
+        }
+
         var temporary = stateDirectory is null ? Directory.CreateTempSubdirectory("hermes-simulate-").FullName : null;
         try
         {
@@ -83,6 +100,28 @@ public static class SimulateCommand
             {
                 Directory.Delete(temporary, recursive: true);
             }
+        }
+    }
+
+    private static async Task<int> RunOnPostgreSqlAsync(string connectionString, string? schema, string file, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var options = new PostgreSqlStateOptions();
+        if (schema is not null)
+        {
+            options.Schema = schema;
+        }
+
+        try
+        {
+            await using var runner = new ScenarioRunner(() => PostgreSqlServiceStateStore.Create(connectionString, options), output, errors);
+            using var reader = new StreamReader(file);
+            return await runner.RunAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Npgsql.NpgsqlException or StateStoreCorruptedException)
+        {
+            // The message names the server, never the connection string (it may hold a password).
+            await errors.WriteLineAsync($"state store (PostgreSQL): {ex.Message}").ConfigureAwait(false);
+            return 2;
         }
     }
 }
