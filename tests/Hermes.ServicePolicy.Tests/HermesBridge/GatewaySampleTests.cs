@@ -23,7 +23,7 @@ public class GatewaySampleTests
             await File.WriteAllTextAsync(config, """
                 { "whatsapp": { "service_conversations": { "enabled": true, "default_mode": "autonomous", "approved_chats": ["+34 607 000 111"], "operator_chats": ["+34 611 222 333"] } } }
                 """);
-            var start = new ProcessStartInfo("dotnet", [SampleInItsOwnOutput(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state")])
+            var start = new ProcessStartInfo("dotnet", [SampleProcess.Dll(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state")])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -76,21 +76,6 @@ public class GatewaySampleTests
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    // The sample's own build output: the tests' output shares Microsoft.Extensions.Hosting with the ASP.NET Core shared
-    // framework (for the fake bridge), which the sample does not run on.
-    private static string SampleInItsOwnOutput()
-    {
-        var testDirectory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        var configuration = testDirectory.Parent!.Name; // bin/<configuration>/net10.0
-        var root = testDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Hermes.ServicePolicy.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return Path.Combine(root!.FullName, "samples", "Hermes.ServicePolicy.Sample", "bin", configuration, "net10.0", "hermes-policy-sample.dll");
     }
 }
 #endif
