@@ -149,9 +149,14 @@ public sealed partial class PostgreSqlServiceStateStore
         return new HistoryPruneResult(through, count, 0);
     }
 
-    /// <summary>Stops listening and disposes the data source if the store created it.</summary>
+    /// <summary>Stops listening and disposes the data source if the store created it. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_listener is { } listener)
         {
@@ -171,9 +176,14 @@ public sealed partial class PostgreSqlServiceStateStore
         }
     }
 
-    /// <summary>Disposes synchronously; prefer <see cref="DisposeAsync"/>.</summary>
+    /// <summary>Disposes synchronously; prefer <see cref="DisposeAsync"/>. Idempotent.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _stop.Dispose();
         if (_ownsDataSource)

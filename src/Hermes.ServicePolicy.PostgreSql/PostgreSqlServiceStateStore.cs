@@ -30,6 +30,7 @@ public sealed partial class PostgreSqlServiceStateStore : IServiceStateStore, IA
     private TaskCompletionSource _notified = NewSignal();
     private Task? _listener;
     private int _migrated;
+    private int _disposed;
 
     /// <summary>Initializes a store over <paramref name="dataSource"/> (the caller keeps owning it).</summary>
     public PostgreSqlServiceStateStore(NpgsqlDataSource dataSource, PostgreSqlStateOptions? options = null)
