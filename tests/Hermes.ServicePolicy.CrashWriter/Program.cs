@@ -6,9 +6,10 @@ using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 
-// Usage: hermes-crash-writer DIR FIRST
+// Usage: hermes-crash-writer DIR FIRST [SNAPSHOT_EVERY]
 //   Opens the file store in DIR and, from chat number FIRST on, approves each chat as autonomous and revokes every
-//   other one, printing "ack N" only after the change for chat N is acknowledged (durable). Runs until killed.
+//   other one, printing "ack N" only after the change for chat N is acknowledged (durable). Runs until killed. With
+//   SNAPSHOT_EVERY, takes background snapshots that often (so a kill often lands while one is written).
 // Usage: hermes-crash-writer permits DIR
 //   Drafts and approves a first contact to +34 610 000 111 and makes one autonomous send to +34 607 000 111 (an
 //   approved chat), printing "approved SEND" and "autonomous SEND" once each permit is handed out, then waits to be
@@ -20,10 +21,13 @@ if (args[0] == "permits")
 
 var directory = args[0];
 var first = long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+var snapshotEvery = args.Length > 2 ? long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 using var store = FileServiceStateStore.Open(directory);
+store.SegmentBytes = snapshotEvery < 10_000 ? 4096 : store.SegmentBytes; // many segments too
 await using var policy = await new ServiceConversationPolicyBuilder()
     .WithStateStore(store)
     .WithOptions(new ServiceConversationOptions { Enabled = true })
+    .WithSnapshotEvery(snapshotEvery)
     .BuildAsync();
 Console.Out.WriteLine("ready");
 Console.Out.Flush();

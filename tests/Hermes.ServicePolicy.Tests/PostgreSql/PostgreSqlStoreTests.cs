@@ -206,4 +206,15 @@ public class PostgreSqlStoreTests
         Assert.That(log.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, log.Count).Select(i => (long)i)), "no gap, no half-written event");
         await victim.DisposeAsync();
     }
+
+    [Test]
+    public async Task An_unreachable_database_fails_the_start_with_a_cause_that_never_shows_the_password()
+    {
+        var failures = new List<PolicyFailure>();
+        await using var store = PostgreSqlServiceStateStore.Create("Host=127.0.0.1;Port=1;Username=gateway;Password=s3cret-pa55;Timeout=2", new PostgreSqlStateOptions { Schema = _schema });
+        var ex = Assert.CatchAsync(async () => await new ServiceConversationPolicyBuilder().UsePostgreSqlState(store).OnFailure(failures.Add)
+            .WithOptions(new ServiceConversationOptions { Enabled = true }).BuildAsync());
+        Assert.That(ex!.ToString(), Does.Not.Contain("s3cret-pa55"));
+        Assert.That(failures.Select(f => f.Exception.ToString()), Has.None.Contains("s3cret-pa55"));
+    }
 }

@@ -34,8 +34,9 @@ public class DurabilityTests
         return await new ServiceConversationPolicyBuilder().WithStateStore(store).WithTimeProvider(time).WithOptions(options).BuildAsync();
     }
 
-    [Test]
-    public async Task Every_acknowledged_change_survives_a_process_killed_at_random_points()
+    [TestCase(10_000, TestName = "Every acknowledged change survives a process killed at random points")]
+    [TestCase(20, TestName = "Every acknowledged change survives a process killed at random points while it snapshots and rolls segments")]
+    public async Task Every_acknowledged_change_survives_a_process_killed_at_random_points(long snapshotEvery)
     {
         var writer = Path.Combine(TestContext.CurrentContext.TestDirectory, "hermes-crash-writer.dll");
         Assert.That(File.Exists(writer), Is.True, writer);
@@ -44,7 +45,7 @@ public class DurabilityTests
         long next = 0;
         for (var run = 0; run < 12; run++)
         {
-            var start = new ProcessStartInfo("dotnet", [writer, _directory, next.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            var start = new ProcessStartInfo("dotnet", [writer, _directory, next.ToString(System.Globalization.CultureInfo.InvariantCulture), snapshotEvery.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = false,
@@ -93,8 +94,14 @@ public class DurabilityTests
                 Assert.That(policy.GetStatus(ChatId.FromPhoneNumber(34600000000UL + (ulong)i)).Status, Is.EqualTo(expected), $"run {run}, chat {i}");
             }
 
-            TestContext.Progress.WriteLine($"run {run}: {acks.Count} acknowledged, torn bytes dropped: {store.DroppedTornBytes}");
+            TestContext.Progress.WriteLine($"run {run}: {acks.Count} acknowledged, torn bytes dropped: {store.DroppedTornBytes}, segments: {store.SegmentCount}, snapshots: {FileSnapshotCount()}");
         }
+    }
+
+    private int FileSnapshotCount()
+    {
+        var folder = Path.Combine(_directory, FileServiceStateStore.SnapshotDirectoryName);
+        return Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
     }
 
     [Test]
