@@ -28,11 +28,16 @@ internal static class PolicyFixture
         return patterns;
     }
 
+    /// <summary>
+    /// A policy for the gating benchmarks: no background snapshots (one would hold the store's flush at a random moment, and
+    /// an iteration setup that reports permits must complete synchronously); the state benchmarks measure snapshots.
+    /// </summary>
     public static async Task<ServiceConversationPolicy> BuildAsync(ServiceConversationOptions options, TimeProvider? time = null, IServiceStateStore? store = null)
         => await new ServiceConversationPolicyBuilder()
             .WithOptions(options)
             .WithStateStore(store ?? new InMemoryServiceStateStore())
             .WithTimeProvider(time ?? new SteppingTimeProvider(Start, TimeSpan.Zero))
+            .WithSnapshotEvery(0)
             .BuildAsync().ConfigureAwait(false);
 
     /// <summary>
@@ -82,6 +87,23 @@ internal sealed class SteppingTimeProvider : TimeProvider
     }
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, _step.Ticks), TimeSpan.Zero);
+
+    /// <summary>
+    /// Timers never fire: the once-a-second counters record would otherwise take the policy's gate at a random moment of
+    /// a measurement, and an iteration setup that reports permits could then not complete synchronously (setups must).
+    /// </summary>
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new IdleTimer();
+
+    private sealed class IdleTimer : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+        public void Dispose()
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     /// <summary>Moves the clock forward (setups that need time to pass: permits past their deadline, drafts past retention).</summary>
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);

@@ -98,12 +98,21 @@ internal sealed class Journal : IDisposable
             return null;
         }
 
-        // Let the gate go while the store flushes: the next change can be decided and appended meanwhile, and share it.
+        // Let the gate go while the store flushes: the next change can be decided and appended meanwhile, and share the
+        // flush. Uncontended, all of this completes synchronously (the flush on this thread, the gate free again).
         _gate.Release();
-        Exception? failure;
+        Exception? failure = null;
         try
         {
-            failure = await SyncAsync(sequence, cancellationToken).ConfigureAwait(false);
+            await _store.SyncAsync(sequence, cancellationToken).ConfigureAwait(false);
+            MarkDurable(sequence);
+        }
+#pragma warning disable CA1031 // A failed flush is answered by failing closed, and reported.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _report("store_sync", ex);
+            failure = ex;
         }
         finally
         {
@@ -149,12 +158,16 @@ internal sealed class Journal : IDisposable
             return ex;
         }
 
+        MarkDurable(position);
+        return null;
+    }
+
+    private void MarkDurable(long position)
+    {
         long seen;
         while ((seen = Volatile.Read(ref _durable)) < position && Interlocked.CompareExchange(ref _durable, position, seen) != seen)
         {
         }
-
-        return null;
     }
 
     /// <summary>Applies what other writers appended since <see cref="Position"/> (a shared store). Call it inside the gate.</summary>

@@ -13,7 +13,7 @@ public sealed partial class ServiceConversationPolicy
 {
     /// <inheritdoc />
     public ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
-        => WithCatchUpAsync(ct => ApproveDraftOnceAsync(draft, approvedBy, ct), static d => d.Error, static d => d.Reason == ReasonCode.UnknownDraft, cancellationToken);
+        => _shared ? ApproveDraftSharedAsync(draft, approvedBy, cancellationToken) : ApproveDraftOnceAsync(draft, approvedBy, cancellationToken);
 
     private async ValueTask<OutboundDecision> ApproveDraftOnceAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
     {
@@ -95,7 +95,7 @@ public sealed partial class ServiceConversationPolicy
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> RejectDraftAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default)
-        => WithCatchUpAsync(ct => RejectDraftOnceAsync(draft, rejectedBy, ct), static r => r.Error, static r => r.Reason == ReasonCode.UnknownDraft, cancellationToken);
+        => _shared ? RejectDraftSharedAsync(draft, rejectedBy, cancellationToken) : RejectDraftOnceAsync(draft, rejectedBy, cancellationToken);
 
     private async ValueTask<OperatorResult> RejectDraftOnceAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default)
     {

@@ -56,7 +56,9 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<InboundDecision> DecideInboundSlowAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var decision = await RetryOnConflictAsync(ct => DecideInboundCoreAsync(message, ct), static d => d.Error, cancellationToken).ConfigureAwait(false);
+        var decision = _shared
+            ? await DecideInboundSharedAsync(message, cancellationToken).ConfigureAwait(false)
+            : await DecideInboundCoreAsync(message, cancellationToken).ConfigureAwait(false);
 
         // Delivered on a state another change made but has not made durable yet (group commit): wait for it first.
         if (decision.IsDelivered && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)

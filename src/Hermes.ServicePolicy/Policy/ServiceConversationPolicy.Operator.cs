@@ -74,7 +74,7 @@ public sealed partial class ServiceConversationPolicy
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default)
-        => RetryOnConflictAsync(ct => LinkAliasOnceAsync(chat, otherChat, linkedBy, ct), static r => r.Error, cancellationToken);
+        => _shared ? LinkAliasSharedAsync(chat, otherChat, linkedBy, cancellationToken) : LinkAliasOnceAsync(chat, otherChat, linkedBy, cancellationToken);
 
     private async ValueTask<OperatorResult> LinkAliasOnceAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default)
     {
@@ -133,7 +133,7 @@ public sealed partial class ServiceConversationPolicy
     /// current view, then one atomic commit. Operator actions work while the feature is off.
     /// </summary>
     private ValueTask<OperatorResult> OperateAsync(ChatId chat, string requestedActor, ChatAction decide, CancellationToken cancellationToken)
-        => RetryOnConflictAsync(ct => OperateOnceAsync(chat, requestedActor, decide, ct), static r => r.Error, cancellationToken);
+        => _shared ? OperateSharedAsync(chat, requestedActor, decide, cancellationToken) : OperateOnceAsync(chat, requestedActor, decide, cancellationToken);
 
     private async ValueTask<OperatorResult> OperateOnceAsync(ChatId chat, string requestedActor, ChatAction decide, CancellationToken cancellationToken)
     {

@@ -113,7 +113,9 @@ public sealed partial class ServiceConversationPolicy
 
     private async ValueTask<OutboundDecision> DecideOutboundSlowAsync(OutboundRequest request, CancellationToken cancellationToken)
     {
-        var decision = await RetryOnConflictAsync(ct => DecideOutboundCoreAsync(request, ct), static d => d.Error, cancellationToken).ConfigureAwait(false);
+        var decision = _shared
+            ? await DecideOutboundSharedAsync(request, cancellationToken).ConfigureAwait(false)
+            : await DecideOutboundCoreAsync(request, cancellationToken).ConfigureAwait(false);
 
         // Permitted on a state another change made but has not made durable yet (group commit): wait for it first.
         if (decision.IsPermitted && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)

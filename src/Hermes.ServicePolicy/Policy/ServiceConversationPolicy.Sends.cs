@@ -19,7 +19,7 @@ public sealed partial class ServiceConversationPolicy
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> ConfirmSendAsync(SendId send, SendReport report, CancellationToken cancellationToken = default)
-        => WithCatchUpAsync(ct => ConfirmSendOnceAsync(send, report, ct), static r => r.Error, static r => r.Reason == ReasonCode.UnknownSend, cancellationToken);
+        => _shared ? ConfirmSendSharedAsync(send, report, cancellationToken) : ConfirmSendOnceAsync(send, report, cancellationToken);
 
     private async ValueTask<OperatorResult> ConfirmSendOnceAsync(SendId send, SendReport report, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Policy;
@@ -61,6 +62,28 @@ public sealed partial class ServiceConversationPolicy
         // Decided again even when this catch-up found nothing new: the follower may have applied it since the first answer.
         return await RetryOnConflictAsync(attempt, errorOf, cancellationToken).ConfigureAwait(false);
     }
+
+    // In their own methods, so the one store that never conflicts does not pay for the closures on its slow paths.
+    private ValueTask<InboundDecision> DecideInboundSharedAsync(InboundMessage message, CancellationToken cancellationToken)
+        => RetryOnConflictAsync(ct => DecideInboundCoreAsync(message, ct), static d => d.Error, cancellationToken);
+
+    private ValueTask<OutboundDecision> DecideOutboundSharedAsync(OutboundRequest request, CancellationToken cancellationToken)
+        => RetryOnConflictAsync(ct => DecideOutboundCoreAsync(request, ct), static d => d.Error, cancellationToken);
+
+    private ValueTask<OutboundDecision> ApproveDraftSharedAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken)
+        => WithCatchUpAsync(ct => ApproveDraftOnceAsync(draft, approvedBy, ct), static d => d.Error, static d => d.Reason == ReasonCode.UnknownDraft, cancellationToken);
+
+    private ValueTask<OperatorResult> RejectDraftSharedAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken)
+        => WithCatchUpAsync(ct => RejectDraftOnceAsync(draft, rejectedBy, ct), static r => r.Error, static r => r.Reason == ReasonCode.UnknownDraft, cancellationToken);
+
+    private ValueTask<OperatorResult> ConfirmSendSharedAsync(SendId send, SendReport report, CancellationToken cancellationToken)
+        => WithCatchUpAsync(ct => ConfirmSendOnceAsync(send, report, ct), static r => r.Error, static r => r.Reason == ReasonCode.UnknownSend, cancellationToken);
+
+    private ValueTask<OperatorResult> LinkAliasSharedAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken)
+        => RetryOnConflictAsync(ct => LinkAliasOnceAsync(chat, otherChat, linkedBy, ct), static r => r.Error, cancellationToken);
+
+    private ValueTask<OperatorResult> OperateSharedAsync(ChatId chat, string requestedActor, ChatAction decide, CancellationToken cancellationToken)
+        => RetryOnConflictAsync(ct => OperateOnceAsync(chat, requestedActor, decide, ct), static r => r.Error, cancellationToken);
 
     /// <summary>Starts applying other processes' changes as the store announces them (shared stores only).</summary>
     private void StartFollowing()

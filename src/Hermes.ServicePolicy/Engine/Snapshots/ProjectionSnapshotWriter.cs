@@ -11,42 +11,46 @@ namespace Hermes.ServicePolicy.Engine.Snapshots;
 /// Encodes the whole state projection (docs/state-and-backups.md "Snapshots"): chats, drafts, aliases, names, blocks,
 /// open and closed sends, draft handles and the rate limiter's counters, as one JSON document, keys in a fixed order
 /// and collections sorted, so two equal states encode to the same bytes (the replay property test compares them).
-/// Called inside the journal's gate: nothing changes while it reads.
+/// The state is captured inside the journal's gate (<see cref="ProjectionCapture.Take"/>: references to immutable records
+/// and copies of the few mutable tables, nothing formatted) and encoded outside it, so a snapshot holds decisions up
+/// only as long as the copy takes.
 /// </summary>
 internal static class ProjectionSnapshotWriter
 {
     public const int Version = 1;
 
     public static byte[] Encode(StateProjection state, IRateLimiter limiter, long position, DateTimeOffset now)
+        => Encode(ProjectionCapture.Take(state, limiter, position, now));
+
+    public static byte[] Encode(ProjectionCapture capture)
     {
         var buffer = new ArrayBufferWriter<byte>(1 << 16);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             w.WriteStartObject();
             w.WriteNumber("version", Version);
-            w.WriteNumber("position", position);
-            WriteChats(w, state);
-            WriteDrafts(w, state);
-            WriteAliases(w, state);
-            WriteBlocks(w, state.Blocks.Export());
-            WriteSends(w, state);
-            WriteHandles(w, state);
-            WriteDecided(w, state);
+            w.WriteNumber("position", capture.Position);
+            WriteChats(w, capture);
+            WriteDrafts(w, capture.Drafts);
+            WriteAliases(w, capture.Links);
+            WriteBlocks(w, capture.Blocks);
+            WriteSends(w, capture);
+            WriteHandles(w, capture.Handles);
+            WriteDecided(w, capture.Decided);
             w.WritePropertyName("limiter");
-            FileCheckpointJson.WriteRateLimits(w, limiter.CaptureState(now));
+            FileCheckpointJson.WriteRateLimits(w, capture.Limiter);
             w.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteChats(Utf8JsonWriter w, StateProjection state)
+    private static void WriteChats(Utf8JsonWriter w, ProjectionCapture capture)
     {
-        var chats = new List<(string Key, ChatRecord Record, int Awaiting)>();
-        foreach (var (chat, record) in state.Chats.Records())
+        var chats = new List<(string Key, ChatRecord Record, int Awaiting)>(capture.Chats.Count);
+        foreach (var (chat, record, awaiting) in capture.Chats)
         {
-            state.Chats.TryGetSlot(chat, out var slot);
-            chats.Add((chat.ToString(), record, slot?.AwaitingReply ?? 0));
+            chats.Add((chat.ToString(), record, awaiting));
         }
 
         chats.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
@@ -81,8 +85,8 @@ internal static class ProjectionSnapshotWriter
         }
 
         w.WriteEndArray();
-        var names = new List<KeyValuePair<string, string>>();
-        foreach (var (chat, name) in state.Names)
+        var names = new List<KeyValuePair<string, string>>(capture.Names.Count);
+        foreach (var (chat, name) in capture.Names)
         {
             names.Add(new(chat.ToString(), name));
         }
@@ -97,9 +101,8 @@ internal static class ProjectionSnapshotWriter
         w.WriteEndObject();
     }
 
-    private static void WriteDrafts(Utf8JsonWriter w, StateProjection state)
+    private static void WriteDrafts(Utf8JsonWriter w, List<DraftRecord> drafts)
     {
-        var drafts = new List<DraftRecord>(state.Drafts.Values);
         drafts.Sort(static (a, b) => string.CompareOrdinal(a.Id.Value, b.Id.Value));
         w.WriteStartArray("drafts");
         foreach (var d in drafts)
@@ -123,10 +126,10 @@ internal static class ProjectionSnapshotWriter
         w.WriteEndArray();
     }
 
-    private static void WriteAliases(Utf8JsonWriter w, StateProjection state)
+    private static void WriteAliases(Utf8JsonWriter w, IReadOnlyList<(Identity.ChatId Phone, Identity.ChatId Lid)> captured)
     {
-        var links = new List<(string Phone, string Lid)>();
-        foreach (var (phone, lid) in state.Aliases.GetLinks())
+        var links = new List<(string Phone, string Lid)>(captured.Count);
+        foreach (var (phone, lid) in captured)
         {
             links.Add((phone.ToString(), lid.ToString()));
         }
@@ -185,9 +188,9 @@ internal static class ProjectionSnapshotWriter
         w.WriteEndObject();
     }
 
-    private static void WriteSends(Utf8JsonWriter w, StateProjection state)
+    private static void WriteSends(Utf8JsonWriter w, ProjectionCapture capture)
     {
-        var open = state.Sends.Open();
+        var open = capture.OpenSends;
         w.WriteStartArray("open_sends");
         foreach (var p in open)
         {
@@ -208,8 +211,8 @@ internal static class ProjectionSnapshotWriter
         }
 
         w.WriteEndArray();
-        var closed = new List<(string Id, ClosedSend Closed)>();
-        foreach (var (id, c) in state.Sends.Closed)
+        var closed = new List<(string Id, ClosedSend Closed)>(capture.ClosedSends.Count);
+        foreach (var (id, c) in capture.ClosedSends)
         {
             closed.Add((id.ToString(), c));
         }
@@ -228,9 +231,8 @@ internal static class ProjectionSnapshotWriter
         w.WriteEndArray();
     }
 
-    private static void WriteHandles(Utf8JsonWriter w, StateProjection state)
+    private static void WriteHandles(Utf8JsonWriter w, List<(string Handle, string DraftId, DateTimeOffset? DecidedAt)> handles)
     {
-        var handles = new List<(string Handle, string DraftId, DateTimeOffset? DecidedAt)>(state.Handles.Export());
         handles.Sort(static (a, b) => string.CompareOrdinal(a.Handle, b.Handle));
         w.WriteStartArray("handles");
         foreach (var (handle, draft, decided) in handles)
@@ -249,9 +251,8 @@ internal static class ProjectionSnapshotWriter
         w.WriteEndArray();
     }
 
-    private static void WriteDecided(Utf8JsonWriter w, StateProjection state)
+    private static void WriteDecided(Utf8JsonWriter w, List<(string Id, long Ticks, DraftState State)> decided)
     {
-        var decided = state.Decided.Export();
         decided.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
         w.WriteStartArray("decided_drafts");
         foreach (var (id, ticks, decidedAs) in decided)

@@ -10,8 +10,8 @@ namespace Hermes.ServicePolicy.Engine.Snapshots;
 /// Takes snapshots of the state (docs/state-and-backups.md "Snapshots"): in the background once enough events were
 /// appended since the last one, and at a clean shutdown. "Enough" is the larger of <see cref="MinimumEvents"/> and the
 /// number of chats and drafts in memory, so writing snapshots costs a bounded share of the work done, and start-up
-/// replays at most that many events. The state is encoded inside the journal's gate (it cannot change meanwhile); it
-/// is written outside it, once everything it includes is durable.
+/// replays at most that many events. The state is captured inside the journal's gate (it cannot change meanwhile), then
+/// encoded and written outside it, once everything it includes is durable.
 /// </summary>
 internal sealed class Snapshotter
 {
@@ -70,7 +70,8 @@ internal sealed class Snapshotter
     {
         try
         {
-            StateSnapshot snapshot;
+            ProjectionCapture capture;
+            DateTimeOffset now;
             await _journal.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -80,13 +81,15 @@ internal sealed class Snapshotter
                     return false;
                 }
 
-                var now = _time.GetUtcNow();
-                snapshot = new StateSnapshot(position, now, ProjectionSnapshotWriter.Encode(_state, _limiter, position, now));
+                now = _time.GetUtcNow();
+                capture = ProjectionCapture.Take(_state, _limiter, position, now);
             }
             finally
             {
                 _journal.Exit();
             }
+
+            var snapshot = new StateSnapshot(capture.Position, now, ProjectionSnapshotWriter.Encode(capture)); // outside the gate
 
             if (await _journal.SyncAsync(snapshot.Position, cancellationToken).ConfigureAwait(false) is { } error)
             {
