@@ -81,7 +81,7 @@ public sealed partial class FileServiceStateStore
                 {
                     (_durable, _durableLength, _durableCrc, _durableTime) = (written, length, crc, time);
                     appended = _appended;
-                    _appended = NewSignal();
+                    _appended = null;
                 }
                 else
                 {

@@ -66,7 +66,7 @@ public sealed partial class FileServiceStateStore : IServiceStateStore, IDisposa
     private long _prunedThrough;
     private DateTimeOffset? _prunedAt;
     private TaskCompletionSource? _flush;
-    private TaskCompletionSource<long> _appended = NewSignal();
+    private TaskCompletionSource<long>? _appended; // created only when someone waits
     private Exception? _broken;
 
     private FileServiceStateStore(string directory, FileStream lockFile, FileStoreManifest manifest, SafeFileHandle active, FileSegmentReader scan)
@@ -207,7 +207,7 @@ public sealed partial class FileServiceStateStore : IServiceStateStore, IDisposa
                     return _durable;
                 }
 
-                signal = _appended.Task;
+                signal = (_appended ??= NewSignal()).Task;
             }
 
             await signal.WaitAsync(cancellationToken).ConfigureAwait(false);

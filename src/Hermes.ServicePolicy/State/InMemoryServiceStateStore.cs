@@ -16,7 +16,7 @@ public sealed class InMemoryServiceStateStore : IServiceStateStore
     private readonly List<PolicyEvent> _events = [];
     private readonly List<StateSnapshot> _snapshots = [];
     private readonly object _lock = new();
-    private TaskCompletionSource<long> _appended = NewSignal();
+    private TaskCompletionSource<long>? _appended; // created only when someone waits: an append without readers allocates nothing for them
     private long _prunedThrough;
 
     /// <summary>Initializes a store for one policy.</summary>
@@ -99,7 +99,7 @@ public sealed class InMemoryServiceStateStore : IServiceStateStore
     public ValueTask<AppendResult> AppendAsync(long expectedPosition, IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        TaskCompletionSource<long> signal;
+        TaskCompletionSource<long>? signal;
         long head;
         lock (_lock)
         {
@@ -112,10 +112,10 @@ public sealed class InMemoryServiceStateStore : IServiceStateStore
             _events.AddRange(events);
             head = Head;
             signal = _appended;
-            _appended = NewSignal();
+            _appended = null;
         }
 
-        signal.TrySetResult(head);
+        signal?.TrySetResult(head);
         return new(AppendResult.Appended(head));
     }
 
@@ -135,7 +135,7 @@ public sealed class InMemoryServiceStateStore : IServiceStateStore
                     return Head;
                 }
 
-                signal = _appended.Task;
+                signal = (_appended ??= NewSignal()).Task;
             }
 
             await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
