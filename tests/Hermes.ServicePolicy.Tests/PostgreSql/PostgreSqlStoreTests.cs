@@ -141,6 +141,24 @@ public class PostgreSqlStoreTests
             await PostgreSqlSetUp.Server.StartServerAsync();
         }
 
+        // A pooled connection that the stopped server closed may fail one more decision (closed, policy_unavailable)
+        // before the pool notices; within a few attempts each process decides again, with no restart.
+        foreach (var policy in policies)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var decision = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), $"back {attempt}", Initiator.Agent));
+                if (decision.IsPermitted)
+                {
+                    permitted.Add(decision.Send);
+                    break;
+                }
+
+                Assert.That(decision.Reason, Is.EqualTo(ReasonCode.PolicyUnavailable), decision.Explain());
+                Assert.That(attempt, Is.LessThan(3), "decisions resume within a few attempts once the server is back");
+            }
+        }
+
         for (var i = 0; i < 4; i++)
         {
             var decision = await policies[i % 2].DecideOutboundAsync(new OutboundRequest(Id(Movistar), $"up {i}", Initiator.Agent));
