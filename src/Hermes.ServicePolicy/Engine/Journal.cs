@@ -101,18 +101,10 @@ internal sealed class Journal : IDisposable
         // Let the gate go while the store flushes: the next change can be decided and appended meanwhile, and share the
         // flush. Uncontended, all of this completes synchronously (the flush on this thread, the gate free again).
         _gate.Release();
-        Exception? failure = null;
+        Exception? failure;
         try
         {
-            await _store.SyncAsync(sequence, cancellationToken).ConfigureAwait(false);
-            MarkDurable(sequence);
-        }
-#pragma warning disable CA1031 // A failed flush is answered by failing closed, and reported.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _report("store_sync", ex);
-            failure = ex;
+            failure = await SyncAsync(sequence, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

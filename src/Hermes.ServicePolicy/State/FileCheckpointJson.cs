@@ -36,97 +36,68 @@ internal static class FileCheckpointJson
     /// <summary>Reads a checkpoint object (the file's root, or a <c>counters_saved</c> event's <c>counters</c>).</summary>
     public static PolicyCheckpoint Read(JsonElement root)
     {
+        var rateLimits = ReadRateLimits(root); // the same "chats" array; a checkpoint never carries new_chats
+        var blocks = new List<BlockCount>();
+        foreach (var block in root.GetProperty("blocks").EnumerateArray())
         {
-            var chats = new List<ChatSendWindow>();
-            foreach (var chat in root.GetProperty("chats").EnumerateArray())
+            if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
             {
-                var sends = new List<DateTimeOffset>();
-                foreach (var ticks in chat.GetProperty("sends").EnumerateArray())
-                {
-                    sends.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
-                }
-
-                chats.Add(new ChatSendWindow(ChatId.Parse(chat.GetProperty("chat").GetString()!), sends, chat.GetProperty("consecutive").GetInt32()));
+                throw new FormatException("unknown reason");
             }
 
-            var blocks = new List<BlockCount>();
-            foreach (var block in root.GetProperty("blocks").EnumerateArray())
+            blocks.Add(new BlockCount(
+                ChatId.Parse(block.GetProperty("chat").GetString()!),
+                reason,
+                block.GetProperty("suppressed").GetInt32(),
+                new DateTimeOffset(block.GetProperty("last").GetInt64(), TimeSpan.Zero)));
+        }
+
+        var capped = new List<CappedBlockCount>();
+        if (root.TryGetProperty("capped", out var cappedBlocks))
+        {
+            foreach (var block in cappedBlocks.EnumerateArray())
             {
                 if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
                 {
                     throw new FormatException("unknown reason");
                 }
 
-                blocks.Add(new BlockCount(
-                    ChatId.Parse(block.GetProperty("chat").GetString()!),
-                    reason,
-                    block.GetProperty("suppressed").GetInt32(),
-                    new DateTimeOffset(block.GetProperty("last").GetInt64(), TimeSpan.Zero)));
+                capped.Add(new CappedBlockCount(new DateTimeOffset(block.GetProperty("hour").GetInt64(), TimeSpan.Zero), reason, block.GetProperty("count").GetInt32()));
             }
-
-            var capped = new List<CappedBlockCount>();
-            if (root.TryGetProperty("capped", out var cappedBlocks))
-            {
-                foreach (var block in cappedBlocks.EnumerateArray())
-                {
-                    if (!ReasonCodes.TryParse(block.GetProperty("reason").GetString(), out var reason))
-                    {
-                        throw new FormatException("unknown reason");
-                    }
-
-                    capped.Add(new CappedBlockCount(new DateTimeOffset(block.GetProperty("hour").GetInt64(), TimeSpan.Zero), reason, block.GetProperty("count").GetInt32()));
-                }
-            }
-
-            var permits = new List<OpenPermit>();
-            if (root.TryGetProperty("permits", out var openPermits))
-            {
-                foreach (var permit in openPermits.EnumerateArray())
-                {
-                    if (!SendId.TryParse(permit.GetProperty("send").GetString(), out var send))
-                    {
-                        throw new FormatException("bad send id");
-                    }
-
-                    permits.Add(new OpenPermit(
-                        send,
-                        ChatId.Parse(permit.GetProperty("chat").GetString()!),
-                        permit.GetProperty("text").GetString()!,
-                        permit.TryGetProperty("session", out var session) ? session.GetString() : null,
-                        permit.GetProperty("initiator").GetString() == "agent" ? Initiator.Agent : Initiator.Operator,
-                        new DateTimeOffset(permit.GetProperty("issued").GetInt64(), TimeSpan.Zero),
-                        new DateTimeOffset(permit.GetProperty("confirm_by").GetInt64(), TimeSpan.Zero))
-                    {
-                        DecidedAt = permit.TryGetProperty("decided_at", out var decided) ? decided.GetInt64() : 0,
-                    });
-                }
-            }
-
-            return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), new RateLimiterState(chats), blocks) { CappedBlocks = capped, Permits = permits };
         }
+
+        var permits = new List<OpenPermit>();
+        if (root.TryGetProperty("permits", out var openPermits))
+        {
+            foreach (var permit in openPermits.EnumerateArray())
+            {
+                if (!SendId.TryParse(permit.GetProperty("send").GetString(), out var send))
+                {
+                    throw new FormatException("bad send id");
+                }
+
+                permits.Add(new OpenPermit(
+                    send,
+                    ChatId.Parse(permit.GetProperty("chat").GetString()!),
+                    permit.GetProperty("text").GetString()!,
+                    permit.TryGetProperty("session", out var session) ? session.GetString() : null,
+                    permit.GetProperty("initiator").GetString() == "agent" ? Initiator.Agent : Initiator.Operator,
+                    new DateTimeOffset(permit.GetProperty("issued").GetInt64(), TimeSpan.Zero),
+                    new DateTimeOffset(permit.GetProperty("confirm_by").GetInt64(), TimeSpan.Zero))
+                {
+                    DecidedAt = permit.TryGetProperty("decided_at", out var decided) ? decided.GetInt64() : 0,
+                });
+            }
+        }
+
+        return new PolicyCheckpoint(new DateTimeOffset(root.GetProperty("taken_at").GetInt64(), TimeSpan.Zero), rateLimits, blocks) { CappedBlocks = capped, Permits = permits };
     }
 
     public static void Write(Utf8JsonWriter writer, PolicyCheckpoint checkpoint)
     {
         writer.WriteStartObject();
         writer.WriteNumber("taken_at", checkpoint.TakenAt.UtcTicks);
-        writer.WriteStartArray("chats");
-        foreach (var chat in checkpoint.RateLimits.Chats)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("chat", chat.Chat.ToString());
-            writer.WriteStartArray("sends");
-            foreach (var sent in chat.Sends)
-            {
-                writer.WriteNumberValue(sent.UtcTicks);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteNumber("consecutive", chat.Consecutive);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        WriteChatWindows(writer, checkpoint.RateLimits.Chats);
         writer.WriteStartArray("blocks");
         foreach (var block in checkpoint.Blocks)
         {
@@ -177,37 +148,52 @@ internal static class FileCheckpointJson
     public static void WriteRateLimits(Utf8JsonWriter writer, RateLimiterState state)
     {
         writer.WriteStartObject();
-        writer.WriteStartArray("chats");
         var chats = new List<ChatSendWindow>(state.Chats);
-        chats.Sort(static (a, b) => string.CompareOrdinal(a.Chat.ToString(), b.Chat.ToString()));
+        chats.Sort(static (a, b) => string.CompareOrdinal(a.Chat.ToString(), b.Chat.ToString())); // canonical: snapshots compare byte for byte
+        WriteChatWindows(writer, chats);
+        if (state.NewChats is { } newChats)
+        {
+            WriteTimes(writer, "new_chats", newChats);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteChatWindows(Utf8JsonWriter writer, IReadOnlyList<ChatSendWindow> chats)
+    {
+        writer.WriteStartArray("chats");
         foreach (var chat in chats)
         {
             writer.WriteStartObject();
             writer.WriteString("chat", chat.Chat.ToString());
-            writer.WriteStartArray("sends");
-            foreach (var sent in chat.Sends)
-            {
-                writer.WriteNumberValue(sent.UtcTicks);
-            }
-
-            writer.WriteEndArray();
+            WriteTimes(writer, "sends", chat.Sends);
             writer.WriteNumber("consecutive", chat.Consecutive);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-        if (state.NewChats is { } newChats)
-        {
-            writer.WriteStartArray("new_chats");
-            foreach (var at in newChats)
-            {
-                writer.WriteNumberValue(at.UtcTicks);
-            }
+    }
 
-            writer.WriteEndArray();
+    private static void WriteTimes(Utf8JsonWriter writer, string name, IReadOnlyList<DateTimeOffset> times)
+    {
+        writer.WriteStartArray(name);
+        foreach (var at in times)
+        {
+            writer.WriteNumberValue(at.UtcTicks);
         }
 
-        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    private static List<DateTimeOffset> ReadTimes(JsonElement array)
+    {
+        var times = new List<DateTimeOffset>(array.GetArrayLength());
+        foreach (var ticks in array.EnumerateArray())
+        {
+            times.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
+        }
+
+        return times;
     }
 
     /// <summary>Reads what <see cref="WriteRateLimits"/> wrote.</summary>
@@ -216,25 +202,9 @@ internal static class FileCheckpointJson
         var chats = new List<ChatSendWindow>();
         foreach (var chat in root.GetProperty("chats").EnumerateArray())
         {
-            var sends = new List<DateTimeOffset>();
-            foreach (var ticks in chat.GetProperty("sends").EnumerateArray())
-            {
-                sends.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
-            }
-
-            chats.Add(new ChatSendWindow(ChatId.Parse(chat.GetProperty("chat").GetString()!), sends, chat.GetProperty("consecutive").GetInt32()));
+            chats.Add(new ChatSendWindow(ChatId.Parse(chat.GetProperty("chat").GetString()!), ReadTimes(chat.GetProperty("sends")), chat.GetProperty("consecutive").GetInt32()));
         }
 
-        List<DateTimeOffset>? newChats = null;
-        if (root.TryGetProperty("new_chats", out var times))
-        {
-            newChats = [];
-            foreach (var ticks in times.EnumerateArray())
-            {
-                newChats.Add(new DateTimeOffset(ticks.GetInt64(), TimeSpan.Zero));
-            }
-        }
-
-        return new RateLimiterState(chats) { NewChats = newChats };
+        return new RateLimiterState(chats) { NewChats = root.TryGetProperty("new_chats", out var times) ? ReadTimes(times) : null };
     }
 }

@@ -154,7 +154,7 @@ internal sealed class FileSegmentReader
     }
 
     /// <summary>Whether a record line is "crc32-hex space json" with a matching checksum.</summary>
-    private static bool TryChecksum(ReadOnlySpan<byte> line, out uint crc)
+    internal static bool TryChecksum(ReadOnlySpan<byte> line, out uint crc)
     {
         crc = 0;
         return line.Length >= 10 && line[8] == (byte)' '

@@ -153,10 +153,7 @@ public sealed partial class FileServiceStateStore
             return false; // a last record longer than the window: let the full read decide
         }
 
-        var line = tail.AsSpan(start, length - 1 - start);
-        return line.Length >= 10 && line[8] == (byte)' '
-            && uint.TryParse(System.Text.Encoding.ASCII.GetString(line[..8]), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var crc)
-            && crc == segment.LastCrc && crc == Crc32.Compute(line[9..]);
+        return FileSegmentReader.TryChecksum(tail.AsSpan(start, length - 1 - start), out var crc) && crc == segment.LastCrc;
     }
 
     private static SafeFileHandle OpenActive(string path, FileSegment acknowledged)
