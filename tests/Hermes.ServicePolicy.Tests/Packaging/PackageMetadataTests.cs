@@ -138,13 +138,23 @@ public class PackageMetadataTests
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <configuration><packageSources><add key="local" value="{Path.Combine(_work, "out")}" /></packageSources></configuration>
             """);
-        var output = await RunAsync("dotnet", ["run", "-c", "Release"], app);
-        Assert.That(output, Does.Contain("blocked (unknown_chat)").And.Contain("send now: first contact with 34610000111@s.whatsapp.net"));
+        // A packages folder of its own: the machine's NuGet cache may hold an older Hermes.ServicePolicy 0.1.0 (same
+        // version, other bits), and a restore would take that one instead of the package packed from this commit.
+        var output = await RunAsync("dotnet", ["run", "-c", "Release"], app, ("NUGET_PACKAGES", Path.Combine(_work, "consumer-packages")));
+        Assert.That(output, Does.Contain("blocked (unknown_chat)")
+            .And.Contain("permitted: send the first contact with 34610000111@s.whatsapp.net now, then report the outcome of send s")
+            .And.Contain("reported: ok"));
+        Assert.That(Directory.Exists(Path.Combine(_work, "consumer-packages", "hermes.servicepolicy", "0.1.0")), "restored into its own folder");
     }
 
-    private static async Task<string> RunAsync(string file, string[] args, string directory)
+    private static async Task<string> RunAsync(string file, string[] args, string directory, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(file, args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
