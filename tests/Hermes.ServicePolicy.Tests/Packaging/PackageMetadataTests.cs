@@ -142,7 +142,7 @@ public class PackageMetadataTests
         // version, other bits), and a restore would take that one instead of the package packed from this commit.
         var output = await RunAsync("dotnet", ["run", "-c", "Release"], app, ("NUGET_PACKAGES", Path.Combine(_work, "consumer-packages")));
         Assert.That(output, Does.Contain("blocked (unknown_chat)")
-            .And.Contain("permitted: send the first contact with 34610000111@s.whatsapp.net now, then report the outcome of send s")
+            .And.Contain("permitted: send the first contact with 34610000111@s.whatsapp.net now, then report the outcome of send s1-1")
             .And.Contain("reported: ok"));
         Assert.That(Directory.Exists(Path.Combine(_work, "consumer-packages", "hermes.servicepolicy", "0.1.0")), "restored into its own folder");
     }
