@@ -79,15 +79,10 @@ public sealed partial class ScenarioRunner
 
     private async ValueTask<JsonObject> ConfirmAsync(ServiceConversationPolicy policy, JsonElement step, CancellationToken cancellationToken)
     {
-        SendId send;
-        if (OptionalString(step, "send_ref") is { } name)
-        {
-            send = _sendNames.TryGetValue(name, out var named) ? named : throw new ScenarioFormatException($"no send was named '{name}'");
-        }
-        else if (!SendId.TryParse(RequiredString(step, "send"), out send))
-        {
-            throw new ScenarioFormatException("send must be a send id such as s1-1 (or use send_ref)");
-        }
+        // A send id that is not well formed is one that never existed: unknown_send (SPEC.md "Sending"), not a malformed step.
+        var send = OptionalString(step, "send_ref") is { } name
+            ? (_sendNames.TryGetValue(name, out var named) ? named.ToString() : throw new ScenarioFormatException($"no send was named '{name}'"))
+            : RequiredString(step, "send");
 
         var outcome = RequiredString(step, "outcome");
         var report = outcome switch

@@ -83,7 +83,17 @@ public sealed partial class ScenarioRunner
             {
                 var chat = RequiredString(step, "chat");
                 var text = RequiredString(step, "text");
-                var decision = await policy.DecideInboundAsync(chat, OptionalString(step, "alt"), text, OptionalBool(step, "media") ?? false, cancellationToken).ConfigureAwait(false);
+                var decision = await policy.DecideInboundAsync(chat, OptionalString(step, "alt"), text, OptionalBool(step, "media") ?? false, OptionalBool(step, "from_owner") ?? false, cancellationToken).ConfigureAwait(false);
+                if (decision.Outcome is InboundOutcome.OwnerMessage)
+                {
+                    return new JsonObject { ["decision"] = "owner_message", ["chat"] = decision.Chat.ToString(), ["session"] = decision.SessionId, ["explanation"] = decision.Explain() };
+                }
+
+                if (decision.Outcome is InboundOutcome.Ignored)
+                {
+                    return new JsonObject { ["decision"] = "ignored", ["explanation"] = decision.Explain() };
+                }
+
                 if (decision.IsOperator)
                 {
                     return new JsonObject { ["decision"] = "operator", ["chat"] = decision.Chat.ToString(), ["command"] = decision.IsCommand, ["explanation"] = decision.Explain() };

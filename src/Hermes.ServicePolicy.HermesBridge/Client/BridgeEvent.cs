@@ -49,7 +49,10 @@ public sealed record BridgeEvent
     /// <summary>Gets an alternate JID for the chat, when a newer bridge gives one (<c>remoteJidAlt</c>, <c>senderPn</c>).</summary>
     public string? AlternateChatId { get; init; }
 
-    /// <summary>Reads one event; null when it lacks a message id or a chat id (the bridge never sends such, a fake might).</summary>
+    /// <summary>
+    /// Reads one event tolerantly (a null, missing or mistyped field is skipped; lone surrogates become U+FFFD); null when
+    /// it lacks a message id or a chat id (the bridge never sends such, a fake or a broken bridge might).
+    /// </summary>
     public static BridgeEvent? Read(JsonElement json)
     {
         if (json.ValueKind != JsonValueKind.Object || Text(json, "messageId") is not { Length: > 0 } id || Text(json, "chatId") is not { Length: > 0 } chat)
@@ -62,9 +65,9 @@ public sealed record BridgeEvent
         {
             foreach (var url in urls.EnumerateArray())
             {
-                if (url.ValueKind == JsonValueKind.String)
+                if (BridgeJsonFields.Text(url) is { } path)
                 {
-                    media.Add(url.GetString()!);
+                    media.Add(path);
                 }
             }
         }
@@ -87,11 +90,9 @@ public sealed record BridgeEvent
         };
     }
 
-    private static string? Text(JsonElement json, string name)
-        => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement json, string name) => BridgeJsonFields.Text(json, name);
 
-    private static bool Flag(JsonElement json, string name)
-        => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+    private static bool Flag(JsonElement json, string name) => BridgeJsonFields.Flag(json, name);
 
     // A number, or a Long-shaped object {low, high, unsigned} for some messages (docs/bridge-interface.md §3).
     private static long Seconds(JsonElement json)
@@ -106,9 +107,9 @@ public sealed record BridgeEvent
             return seconds;
         }
 
-        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("low", out var low) && low.TryGetInt64(out var lo))
+        if (BridgeJsonFields.Integer(value, "low") is { } lo)
         {
-            var hi = value.TryGetProperty("high", out var high) && high.TryGetInt64(out var h) ? h : 0;
+            var hi = BridgeJsonFields.Integer(value, "high") ?? 0;
             return (hi << 32) | (uint)lo;
         }
 

@@ -97,9 +97,9 @@ public sealed partial class HermesBridgeClient
         try
         {
             using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            if (BridgeJsonFields.Text(json.RootElement, "error") is { } error)
             {
-                return error.GetString()!;
+                return error;
             }
         }
         catch (JsonException)
@@ -113,9 +113,22 @@ public sealed partial class HermesBridgeClient
 
     private readonly record struct Answer(BridgeStatus Status, int? HttpStatus, JsonElement? Json, string? Error)
     {
+        // The readers are tolerant; should one still meet a shape it cannot read, the answer is unreadable, never thrown.
         public BridgeResult<T> Map<T>(Func<JsonElement, T> read)
-            => Status == BridgeStatus.Ok && Json is { } json
-                ? new BridgeResult<T>(BridgeStatus.Ok, HttpStatus, read(json), null)
-                : new BridgeResult<T>(Status, HttpStatus, default, Error);
+        {
+            if (Status != BridgeStatus.Ok || Json is not { } json)
+            {
+                return new BridgeResult<T>(Status, HttpStatus, default, Error);
+            }
+
+            try
+            {
+                return new BridgeResult<T>(BridgeStatus.Ok, HttpStatus, read(json), null);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                return new BridgeResult<T>(BridgeStatus.Unknown, HttpStatus, default, $"the bridge answered {HttpStatus} with JSON of an unexpected shape: {ex.Message}");
+            }
+        }
     }
 }

@@ -46,8 +46,8 @@ public sealed partial class HermesBridgeClient
         var answer = await SendAsync(SafeHttpClientName, HttpMethod.Get, "health", null, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
         return answer.Map(json => new BridgeHealth(
             string.Equals(Text(json, "status"), "connected", StringComparison.Ordinal),
-            json.TryGetProperty("queueLength", out var queue) && queue.TryGetInt32(out var length) ? length : 0,
-            json.TryGetProperty("uptime", out var uptime) && uptime.TryGetDouble(out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero,
+            (int)Math.Clamp(BridgeJsonFields.Integer(json, "queueLength") ?? 0, 0, int.MaxValue),
+            BridgeJsonFields.Number(json, "uptime") is { } seconds and >= 0 and < 1e9 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero,
             Text(json, "scriptHash")));
     }
 
@@ -90,13 +90,13 @@ public sealed partial class HermesBridgeClient
         return answer.Map(json =>
         {
             var ids = new List<string>();
-            if (json.TryGetProperty("messageIds", out var array) && array.ValueKind == JsonValueKind.Array)
+            if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("messageIds", out var array) && array.ValueKind == JsonValueKind.Array)
             {
                 foreach (var id in array.EnumerateArray())
                 {
-                    if (id.ValueKind == JsonValueKind.String)
+                    if (BridgeJsonFields.Text(id) is { } text)
                     {
-                        ids.Add(id.GetString()!);
+                        ids.Add(text);
                     }
                 }
             }
@@ -128,7 +128,7 @@ public sealed partial class HermesBridgeClient
     public async Task<BridgeResult<bool>> TypingAsync(ChatId chat, CancellationToken cancellationToken = default)
     {
         var answer = await SendAsync(SafeHttpClientName, HttpMethod.Post, "typing", new Dictionary<string, string> { ["chatId"] = Jid(chat) }, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-        return answer.Map(json => json.TryGetProperty("success", out var success) && success.ValueKind == JsonValueKind.True);
+        return answer.Map(json => BridgeJsonFields.Flag(json, "success"));
     }
 
     /// <summary><c>GET /chat/:id</c> (safe to repeat).</summary>
@@ -138,18 +138,18 @@ public sealed partial class HermesBridgeClient
         return answer.Map(json =>
         {
             var participants = new List<string>();
-            if (json.TryGetProperty("participants", out var array) && array.ValueKind == JsonValueKind.Array)
+            if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("participants", out var array) && array.ValueKind == JsonValueKind.Array)
             {
                 foreach (var p in array.EnumerateArray())
                 {
-                    if (p.ValueKind == JsonValueKind.String)
+                    if (BridgeJsonFields.Text(p) is { } participant)
                     {
-                        participants.Add(p.GetString()!);
+                        participants.Add(participant);
                     }
                 }
             }
 
-            return new BridgeChatInfo(Text(json, "name") ?? string.Empty, json.TryGetProperty("isGroup", out var g) && g.ValueKind == JsonValueKind.True, participants);
+            return new BridgeChatInfo(Text(json, "name") ?? string.Empty, BridgeJsonFields.Flag(json, "isGroup"), participants);
         });
     }
 
@@ -167,6 +167,5 @@ public sealed partial class HermesBridgeClient
     private static string Jid(ChatId chat)
         => chat.IsEmpty ? throw new ArgumentException("A chat id is needed: the bridge takes full JIDs only.", nameof(chat)) : chat.ToString();
 
-    private static string? Text(JsonElement json, string name)
-        => json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement json, string name) => BridgeJsonFields.Text(json, name);
 }

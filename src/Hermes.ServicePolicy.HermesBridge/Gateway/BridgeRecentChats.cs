@@ -53,28 +53,37 @@ public sealed class BridgeRecentChats : IRecentChatSource
         return seen.Count > limit ? seen.GetRange(0, limit) : seen;
     }
 
-    // [{chatId, name, isGroup, lastMessageTimestamp, unreadCount, isBusiness}]
+    // [{chatId, name, isGroup, lastMessageTimestamp, unreadCount, isBusiness}], read tolerantly: an entry without a chat
+    // id is skipped, a null, missing or mistyped field is left out, never thrown (one bad field must not stall a command).
     private static List<RecentChat>? Read(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
         {
             return null;
         }
 
-        var chats = new List<RecentChat>();
-        foreach (var item in document.RootElement.EnumerateArray())
+        using (document)
         {
-            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("chatId", out var id) && id.ValueKind == JsonValueKind.String)
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
-                chats.Add(new RecentChat(
-                    id.GetString()!,
-                    item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
-                    item.TryGetProperty("isGroup", out var group) && group.ValueKind == JsonValueKind.True,
-                    item.TryGetProperty("lastMessageTimestamp", out var at) && at.TryGetInt64(out var seconds) ? seconds : null));
+                return null;
             }
-        }
 
-        return chats;
+            var chats = new List<RecentChat>();
+            foreach (var item in document.RootElement.EnumerateArray())
+            {
+                if (BridgeJsonFields.Text(item, "chatId") is { Length: > 0 } id)
+                {
+                    chats.Add(new RecentChat(id, BridgeJsonFields.Text(item, "name"), BridgeJsonFields.Flag(item, "isGroup"), BridgeJsonFields.Integer(item, "lastMessageTimestamp") is { } at and > 0 ? at : null));
+                }
+            }
+
+            return chats;
+        }
     }
 }

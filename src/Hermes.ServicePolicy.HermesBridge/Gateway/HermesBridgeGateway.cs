@@ -16,21 +16,26 @@ namespace Hermes.ServicePolicy.HermesBridge.Gateway;
 
 /// <summary>
 /// The policy-gated gateway loop over Hermes's bridge (docs/hermes-bridge.md): polls <c>/messages</c>, journals what it
-/// took before deciding it, skips re-deliveries by message id, asks the policy about every message, and routes:
+/// took before deciding it, skips re-deliveries by chat and message id, asks the policy about every message, and routes:
 /// delivered service messages and the owner's own messages to the <see cref="IServiceAgent"/>, operator commands to
-/// the command processor (its reply to the owner's chat, its permits through the gated sender), everything else
-/// dropped silently: never a reply to an unknown, revoked or group chat. A message answered <c>policy_unavailable</c>
-/// (or one the agent failed on) stays in the journal and is retried in order. Notices for the owner go to every
-/// operator chat, read from the log after the last one delivered.
+/// the command processor (its reply to the owner's chat, its permits through the gated sender), messages the owner
+/// typed into a service chat to the agent as the owner's (never answered as the provider's), everything else dropped
+/// silently: never a reply to an unknown, revoked or group chat. A message answered <c>policy_unavailable</c> stays in
+/// the journal and is retried in order; one whose handling fails (the agent or a command threw) is retried with backoff
+/// and set aside after <see cref="HermesBridgeGatewayOptions.MaxAttempts"/>, with a message to the owner, so the queue
+/// goes on. Notices for the owner go to every operator chat, read from the log after the last one delivered.
 /// </summary>
 public sealed class HermesBridgeGateway : BackgroundService
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly IServiceProvider _services;
     private readonly HermesBridgeClient _bridge;
     private readonly IServiceAgent _agent;
     private readonly HermesBridgeGatewayOptions _options;
     private readonly TimeProvider _time;
     private readonly LidMappingFiles _lids;
+    private InboundJournal? _journal;
+    private DateTimeOffset _retryAt;
 
     /// <summary>Creates the gateway; the container does (<c>AddHermesBridgeGateway</c>).</summary>
     public HermesBridgeGateway(IServiceProvider services, HermesBridgeClient bridge, IServiceAgent agent, IOptions<HermesBridgeGatewayOptions> options, TimeProvider time)
@@ -46,6 +51,26 @@ public sealed class HermesBridgeGateway : BackgroundService
         {
             throw new InvalidOperationException("HermesBridgeGatewayOptions.JournalDirectory is required: the journal keeps polled messages until they are decided.");
         }
+
+        if (_options.MaxAttempts is < 1 or > 100)
+        {
+            throw new InvalidOperationException($"HermesBridgeGatewayOptions.MaxAttempts must be 1 to 100, not {_options.MaxAttempts}.");
+        }
+    }
+
+    /// <summary>Opens the inbound journal before the loop starts, so a damaged one stops the host's start (nothing in it is run).</summary>
+    /// <exception cref="InboundJournalCorruptedException">The journal is damaged or was written by an earlier version.</exception>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _journal ??= InboundJournal.Open(_options.JournalDirectory, _time.GetUtcNow());
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _journal?.Dispose();
+        base.Dispose();
     }
 
     /// <inheritdoc />
@@ -54,7 +79,7 @@ public sealed class HermesBridgeGateway : BackgroundService
         var policy = _services.GetRequiredService<ServiceConversationPolicy>(); // opened by the policy's hosted service, which starts first
         var commands = _services.GetRequiredService<OperatorCommandProcessor>();
         var sender = new GatedBridgeSender(policy, _bridge);
-        using var journal = InboundJournal.Open(_options.JournalDirectory, _time.GetUtcNow());
+        var journal = _journal ?? throw new InvalidOperationException("The gateway was not started.");
         using var timer = new PeriodicTimer(_options.PollInterval, _time);
         try
         {
@@ -69,98 +94,160 @@ public sealed class HermesBridgeGateway : BackgroundService
         }
     }
 
-    // One round: what the journal still holds, then a poll, then the owner's notices.
+    // One round: what the journal still holds, a poll (taken into the journal even while an event waits: the bridge
+    // drops its oldest past 100), the journal again, then the owner's notices.
     private async Task RunOnceAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
     {
-        if (await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false))
+        await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
+        var polled = await _bridge.PollAsync(cancellationToken).ConfigureAwait(false);
+        if (!polled.IsOk)
         {
-            var polled = await _bridge.PollAsync(cancellationToken).ConfigureAwait(false);
-            if (!polled.IsOk)
-            {
-                Report("poll_failed", string.Empty, polled.Status.ToString(), polled.Error);
-            }
-            else if (polled.Value!.Count > 0)
-            {
-                journal.Take(polled.Value);
-                await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
-            }
+            Report("poll_failed", string.Empty, polled.Status.ToString(), polled.Error);
+        }
+        else if (polled.Value!.Count > 0 && journal.Take(polled.Value).Count > 0)
+        {
+            await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
         }
 
         await ForwardNoticesAsync(policy, cancellationToken).ConfigureAwait(false);
     }
 
-    // Decides the journal's events in order; false when one must wait (the policy failed closed, or the agent threw).
-    private async Task<bool> DrainAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    // Decides the journal's events in order; stops at one that must wait (the policy failed closed, or a failed attempt's backoff).
+    private async Task DrainAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
     {
         while (journal.Pending.Count > 0)
         {
             var e = journal.Pending[0];
-            if (!await HandleAsync(e, policy, commands, sender, cancellationToken).ConfigureAwait(false))
+            if (_time.GetUtcNow() < _retryAt)
             {
-                Report("retry_later", e.ChatId, "waiting", null);
-                return false;
+                return;
             }
 
-            journal.Done(e.MessageId, _time.GetUtcNow());
-        }
+            var (handled, error) = await HandleAsync(e, policy, commands, sender, cancellationToken).ConfigureAwait(false);
+            if (handled)
+            {
+                _retryAt = default;
+                journal.Done(e, _time.GetUtcNow());
+                continue;
+            }
 
-        return true;
+            if (error is null)
+            {
+                Report("retry_later", e.ChatId, "waiting", null); // policy_unavailable: worth waiting for, not counted
+                return;
+            }
+
+            var failures = journal.Failed(e, error, _time.GetUtcNow());
+            if (failures < _options.MaxAttempts)
+            {
+                var backoff = TimeSpan.FromSeconds(Math.Pow(2, failures - 1));
+                _retryAt = _time.GetUtcNow() + (backoff < MaxBackoff ? backoff : MaxBackoff);
+                Report("retry_later", e.ChatId, "backoff", error);
+                return;
+            }
+
+            _retryAt = default;
+            journal.SetAside(e, error, _time.GetUtcNow());
+            Report("set_aside", e.ChatId, failures.ToString(CultureInfo.InvariantCulture), error);
+            await TellOwnerSetAsideAsync(policy, e, failures, error, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async Task<bool> HandleAsync(BridgeEvent e, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    // (true, null) handled; (false, null) the policy failed closed: wait; (false, error) the attempt failed.
+    private async Task<(bool Handled, string? Error)> HandleAsync(BridgeEvent e, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
     {
-        var alternate = e.AlternateChatId;
-        if (alternate is null && ChatId.TryParse(e.ChatId, out var chatId) && _lids.AlternateOf(chatId) is { IsEmpty: false } mapped)
-        {
-            alternate = mapped.ToString();
-        }
-
-        _services.GetService<BridgeRecentChats>()?.Saw(e); // metadata only, for discovery when the bridge has no /chats
-        if (ChatId.TryParse(e.ChatId, out var named) && e.ChatName is { Length: > 0 } name && !e.IsGroup)
-        {
-            policy.ObserveName(named, name); // for names in listings and the owner's replies
-        }
-
-        var decision = await policy.DecideInboundAsync(e.ChatId, alternate, e.Body, e.HasMedia, cancellationToken).ConfigureAwait(false);
-        Report("decision", e.ChatId, decision.Outcome.ToString().ToLowerInvariant(), decision.Reason == ReasonCode.None ? null : decision.Reason.ToCode());
-        if (decision.Reason == ReasonCode.PolicyUnavailable)
-        {
-            return false; // retried in order, never dropped
-        }
-
         try
         {
-            if (decision.IsOperator && decision.IsCommand)
+            var alternate = e.AlternateChatId;
+            if (alternate is null && ChatId.TryParse(e.ChatId, out var chatId) && _lids.AlternateOf(chatId) is { IsEmpty: false } mapped)
             {
+                alternate = mapped.ToString();
+            }
+
+            _services.GetService<BridgeRecentChats>()?.Saw(e); // metadata only, for discovery when the bridge has no /chats
+            if (!e.FromOwner && ChatId.TryParse(e.ChatId, out var named) && e.ChatName is { Length: > 0 } name && !e.IsGroup)
+            {
+                policy.ObserveName(named, name); // for names in listings and the owner's replies
+            }
+
+            var decision = await policy.DecideInboundAsync(e.ChatId, alternate, e.Body, e.HasMedia, e.FromOwner, cancellationToken).ConfigureAwait(false);
+            Report("decision", e.ChatId, CodeOf(decision.Outcome), decision.Reason == ReasonCode.None ? null : decision.Reason.ToCode());
+            if (decision.Reason == ReasonCode.PolicyUnavailable)
+            {
+                return (false, null); // retried in order, never dropped
+            }
+
+            await RouteAsync(e, decision, commands, sender, cancellationToken).ConfigureAwait(false);
+            return (true, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Report("agent_failed", e.ChatId, "retry", ex.Message);
+            return (false, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task RouteAsync(BridgeEvent e, InboundDecision decision, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    {
+        switch (decision.Outcome)
+        {
+            case InboundOutcome.Operator when decision.IsCommand:
                 var result = await commands.ExecuteAsync(decision.Chat, e.Body, cancellationToken).ConfigureAwait(false);
                 Report("command", decision.Chat.ToString(), result.Command, result.Ok ? null : result.Reason.ToCode());
                 await _bridge.SendTextAsync(decision.Chat, result.Reply, cancellationToken: cancellationToken).ConfigureAwait(false);
                 foreach (var permit in result.Sends)
                 {
                     var sent = await sender.TransportAsync(permit, cancellationToken).ConfigureAwait(false);
-                    Report("send", permit.Chat.ToString(), sent.Report?.Outcome.ToCode() ?? "none", sent.Report?.Error);
+                    Report("send", permit.Chat.ToString(), sent.Report?.Outcome.ToCode() ?? "refused", sent.Report?.Error);
                 }
-            }
-            else if (decision.IsOperator)
-            {
+
+                break;
+            case InboundOutcome.Operator:
                 await _agent.OnOwnerMessageAsync(new OwnerMessage(decision.Chat, e.Body, e.MessageId), cancellationToken).ConfigureAwait(false);
                 Report("routed", decision.Chat.ToString(), "owner", e.MessageId);
-            }
-            else if (decision.IsDelivered)
-            {
+                break;
+            case InboundOutcome.OwnerMessage:
+                await _agent.OnOwnerTypedAsync(new OwnerTypedMessage(decision.Chat, decision.SessionId, e.Body, e.MessageId), cancellationToken).ConfigureAwait(false);
+                Report("routed", decision.Chat.ToString(), "owner_typed", e.MessageId);
+                break;
+            case InboundOutcome.Delivered:
                 await _agent.OnServiceMessageAsync(new ServiceMessage(decision.Chat, decision.SessionId, e.Body, decision.AsPlainText, decision.MediaStripped ? [] : e.MediaUrls, e.MessageId), cancellationToken).ConfigureAwait(false);
                 Report("routed", decision.Chat.ToString(), "agent", e.MessageId);
-            }
-
-            // Blocked: dropped silently. Nothing is ever sent back to an unknown, revoked or group chat.
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Report("agent_failed", e.ChatId, "retry", ex.Message);
-            return false;
+                break;
+            default:
+                // Blocked or ignored: dropped silently. Nothing is ever sent back to an unknown, revoked or group chat.
+                break;
         }
     }
+
+    // The owner hears of a message set aside in every operator chat (best effort: the journal and the activity report keep it too).
+    private async Task TellOwnerSetAsideAsync(ServiceConversationPolicy policy, BridgeEvent e, int failures, string error, CancellationToken cancellationToken)
+    {
+        var chat = ChatId.TryParse(e.ChatId, out var parsed) ? policy.GetChatName(parsed) is { Length: > 0 } name ? $"{name} ({parsed})" : parsed.ToString() : "a chat the bridge named oddly";
+        var text = $"A message from {chat} could not be handled after {failures} attempts and was set aside; the messages after it go on. The last error:\n"
+            + Quote(error.Length > 300 ? error[..300] : error);
+        foreach (var entry in policy.Options.OperatorChats)
+        {
+            var owner = await policy.Resolver.ResolveAsync(entry, cancellationToken).ConfigureAwait(false);
+            if (owner.IsResolved)
+            {
+                var sent = await _bridge.SendTextAsync(owner.Chat, text, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Report("notice", owner.Chat.ToString(), "set_aside", sent.IsOk ? null : sent.Error);
+            }
+        }
+    }
+
+    // Untrusted text, quoted line by line: no line of it can read as a command.
+    private static string Quote(string text) => "> " + text.ReplaceLineEndings("\n> ");
+
+    private static string CodeOf(InboundOutcome outcome) => outcome switch
+    {
+        InboundOutcome.Delivered => "delivered",
+        InboundOutcome.Operator => "operator",
+        InboundOutcome.OwnerMessage => "owner_message",
+        InboundOutcome.Ignored => "ignored",
+        _ => "blocked",
+    };
 
     // Notices go to every operator chat; the position of the last one delivered is kept beside the journal.
     private async Task ForwardNoticesAsync(ServiceConversationPolicy policy, CancellationToken cancellationToken)

@@ -11,6 +11,14 @@ public sealed class HermesBridgeGatewayOptions
     /// <summary>Gets or sets the bridge's session folder, for its <c>lid-mapping-*.json</c> files (optional).</summary>
     public string? SessionDirectory { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many times handling one message may fail (the agent or a command threw) before it is set aside,
+    /// so the messages behind it go on (1–100; default 5). Attempts wait 1 s, 2 s, 4 s, … (at most 30 s) apart, count
+    /// across restarts, and the owner is told when one is set aside. A <c>policy_unavailable</c> answer is not a failure:
+    /// the message waits for the policy, however long that takes.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 5;
+
     /// <summary>Gets or sets the pause between polls (the Python gateway uses 1 s).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -19,7 +27,7 @@ public sealed class HermesBridgeGatewayOptions
 }
 
 /// <summary>Something the gateway did.</summary>
-/// <param name="Kind"><c>decision</c>, <c>routed</c> (handed to the agent), <c>command</c>, <c>send</c>, <c>notice</c>, <c>poll_failed</c>, <c>agent_failed</c> or <c>retry_later</c>.</param>
+/// <param name="Kind"><c>decision</c>, <c>routed</c> (handed to the agent), <c>command</c>, <c>send</c>, <c>notice</c>, <c>poll_failed</c>, <c>agent_failed</c>, <c>retry_later</c>, <c>set_aside</c> (a message failed <see cref="HermesBridgeGatewayOptions.MaxAttempts"/> times) or <c>owner_typed</c>.</param>
 /// <param name="Chat">The chat concerned (raw as the bridge gave it for decisions).</param>
 /// <param name="Outcome">The decision's outcome or the command's sub-command.</param>
 /// <param name="Detail">A reason code or error text, never a message body.</param>

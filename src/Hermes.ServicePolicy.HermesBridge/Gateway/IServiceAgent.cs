@@ -20,6 +20,13 @@ public sealed record ServiceMessage(ChatId Chat, string? SessionId, string Text,
 /// <param name="MessageId">The WhatsApp message id.</param>
 public sealed record OwnerMessage(ChatId Chat, string Text, string MessageId);
 
+/// <summary>The owner typed this into a service chat on their own phone: the owner's words, never the provider's reply.</summary>
+/// <param name="Chat">The canonical service chat.</param>
+/// <param name="SessionId">The session the chat is bound to, if any.</param>
+/// <param name="Text">The text.</param>
+/// <param name="MessageId">The WhatsApp message id.</param>
+public sealed record OwnerTypedMessage(ChatId Chat, string? SessionId, string Text, string MessageId);
+
 /// <summary>
 /// The host's agent, as the gateway sees it: one small interface. The agent sends only through
 /// <see cref="Sending.GatedBridgeSender"/>. Throwing leaves the message in the gateway's journal: it is offered again.
@@ -31,4 +38,10 @@ public interface IServiceAgent
 
     /// <summary>The owner's own message (not a command).</summary>
     ValueTask OnOwnerMessageAsync(OwnerMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The owner typed into a service chat on their own phone (audited <c>owner_message</c>): context for the session,
+    /// never a provider's reply to answer. By default the agent is not told.
+    /// </summary>
+    ValueTask OnOwnerTypedAsync(OwnerTypedMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -1,20 +1,24 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
-using System.Text.Json;
 using Hermes.ServicePolicy.HermesBridge.Client;
 
 namespace Hermes.ServicePolicy.HermesBridge.Gateway;
 
 /// <summary>
-/// The gateway's local journal of inbound events (docs/hermes-bridge.md): <c>GET /messages</c> is destructive, so every
-/// event taken is written (and flushed to disk) before it is decided, and marked done after; a crash in between loses
-/// nothing, the next start decides what was left. The ids of decided events are remembered for
-/// <see cref="SeenWindow"/>, so a WhatsApp re-delivery is handled once. One line per fact, append-only; compacted when
-/// opened. A torn last line (a crash mid-write) is ignored.
+/// The gateway's local journal of inbound events (docs/hermes-bridge.md#the-inbound-journal): <c>GET /messages</c> is
+/// destructive, so every event taken is written (and flushed to disk) before it is decided, and marked done after; a
+/// crash in between loses nothing, the next start decides what was left. Events are known by chat and message id; the
+/// ids of decided events are remembered for <see cref="SeenWindow"/>, so a WhatsApp re-delivery is handled once.
+/// An event whose handling keeps failing is set aside after a bounded number of attempts, so the queue goes on.
 /// </summary>
+/// <remarks>
+/// Every field comes from the bridge and is untrusted, so no field can become a record: each line is one JSON object
+/// (<see cref="InboundJournalRecord"/>; line breaks, quotes and every non-ASCII character escaped) behind its own
+/// checksum. A torn last line (a crash mid-write, never acknowledged) is dropped; any other line that does not verify
+/// is damage, and the journal refuses to open (fail closed: nothing in it is run, nothing is sent).
+/// </remarks>
 internal sealed class InboundJournal : IDisposable
 {
     public const string FileName = "inbound.journal";
@@ -23,7 +27,8 @@ internal sealed class InboundJournal : IDisposable
 
     private readonly string _path;
     private readonly List<BridgeEvent> _pending = [];
-    private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<InboundKey, long> _seen = [];
+    private readonly Dictionary<InboundKey, int> _failures = [];
     private FileStream _file;
 
     private InboundJournal(string path, FileStream file)
@@ -35,6 +40,8 @@ internal sealed class InboundJournal : IDisposable
     /// <summary>Events taken from the bridge and not decided yet, oldest first.</summary>
     public IReadOnlyList<BridgeEvent> Pending => _pending;
 
+    /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>, then rewrites it with only what still matters.</summary>
+    /// <exception cref="InboundJournalCorruptedException">A line other than a torn last one does not verify.</exception>
     public static InboundJournal Open(string directory, DateTimeOffset now)
     {
         Directory.CreateDirectory(directory);
@@ -42,30 +49,34 @@ internal sealed class InboundJournal : IDisposable
         var journal = new InboundJournal(path, null!);
         if (File.Exists(path))
         {
-            journal.Replay(File.ReadAllText(path, Encoding.UTF8), now);
+            journal.Replay(File.ReadAllBytes(path), now);
         }
 
         journal._file = journal.Compact();
         return journal;
     }
 
-    public bool IsSeen(string messageId) => _seen.ContainsKey(messageId);
+    public bool IsSeen(BridgeEvent e) => _seen.ContainsKey(InboundKey.Of(e));
 
-    /// <summary>Writes events just taken from the bridge (the ones not seen before), durably, and returns them.</summary>
+    /// <summary>How many attempts at <paramref name="e"/> failed so far (durable: a restart does not reset it).</summary>
+    public int Failures(BridgeEvent e) => _failures.GetValueOrDefault(InboundKey.Of(e));
+
+    /// <summary>Writes events just taken from the bridge (the ones not seen or pending already), durably, and returns them.</summary>
     public List<BridgeEvent> Take(IReadOnlyList<BridgeEvent> events)
     {
         var fresh = new List<BridgeEvent>();
         var lines = new StringBuilder();
         foreach (var e in events)
         {
-            if (_seen.ContainsKey(e.MessageId) || _pending.Exists(p => p.MessageId == e.MessageId))
+            var key = InboundKey.Of(e);
+            if (_seen.ContainsKey(key) || _pending.Exists(p => InboundKey.Of(p) == key))
             {
                 continue; // a re-delivery, or the same event twice in one poll
             }
 
             fresh.Add(e);
             _pending.Add(e);
-            lines.Append("T ").Append(JsonSerializer.Serialize(e, BridgeJson.Default.BridgeEvent)).Append('\n');
+            InboundJournalRecord.Append(lines, new InboundJournalRecord { Kind = InboundJournalRecord.Take, Event = e });
         }
 
         Write(lines);
@@ -73,11 +84,28 @@ internal sealed class InboundJournal : IDisposable
     }
 
     /// <summary>Marks an event decided (delivered, routed or dropped): durable, and remembered as seen.</summary>
-    public void Done(string messageId, DateTimeOffset now)
+    public void Done(BridgeEvent e, DateTimeOffset now) => Close(e, InboundJournalRecord.Done, null, now);
+
+    /// <summary>Records a failed attempt at the first pending event (durably); returns how many attempts failed so far.</summary>
+    public int Failed(BridgeEvent e, string error, DateTimeOffset now)
     {
-        _pending.RemoveAll(p => p.MessageId == messageId);
-        _seen[messageId] = now.ToUnixTimeSeconds();
-        Write(new StringBuilder("D ").Append(messageId).Append(' ').Append(now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append('\n'));
+        var key = InboundKey.Of(e);
+        var failures = _failures.GetValueOrDefault(key) + 1;
+        _failures[key] = failures;
+        Write(InboundJournalRecord.Append(new StringBuilder(), new InboundJournalRecord { Kind = InboundJournalRecord.Failed, Chat = key.Chat, Id = key.Id, At = now.ToUnixTimeSeconds(), Error = error, Attempts = failures }));
+        return failures;
+    }
+
+    /// <summary>Sets an event aside after repeated failures: never decided again, remembered as seen, so the queue goes on.</summary>
+    public void SetAside(BridgeEvent e, string error, DateTimeOffset now) => Close(e, InboundJournalRecord.Aside, error, now);
+
+    private void Close(BridgeEvent e, string kind, string? error, DateTimeOffset now)
+    {
+        var key = InboundKey.Of(e);
+        _pending.RemoveAll(p => InboundKey.Of(p) == key);
+        _failures.Remove(key);
+        _seen[key] = now.ToUnixTimeSeconds();
+        Write(InboundJournalRecord.Append(new StringBuilder(), new InboundJournalRecord { Kind = kind, Chat = key.Chat, Id = key.Id, At = now.ToUnixTimeSeconds(), Error = error }));
     }
 
     private void Write(StringBuilder lines)
@@ -87,53 +115,86 @@ internal sealed class InboundJournal : IDisposable
             return;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(lines.ToString());
-        _file.Write(bytes);
+        _file.Write(Encoding.UTF8.GetBytes(lines.ToString()));
         _file.Flush(flushToDisk: true);
     }
 
-    private void Replay(string text, DateTimeOffset now)
+    private void Replay(byte[] bytes, DateTimeOffset now)
     {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var lineNumber = 0;
+        var start = 0;
+        while (start < bytes.Length)
         {
-            var line = lines[i];
-            if (line.Length < 2 || (i == lines.Length - 1 && !text.EndsWith('\n')))
+            lineNumber++;
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
             {
-                continue; // empty, or a torn last line that was never acknowledged
+                return; // a torn last line: never acknowledged, dropped by the compaction that follows
             }
 
-            if (line.StartsWith("T ", StringComparison.Ordinal))
+            var record = InboundJournalRecord.Parse(bytes.AsSpan(start, end - start), out var problem);
+            if (record is null || (lineNumber == 1) != (record.Kind == InboundJournalRecord.Header))
             {
-                if (JsonSerializer.Deserialize(line.AsSpan(2), BridgeJson.Default.BridgeEvent) is { } e && !_seen.ContainsKey(e.MessageId))
-                {
-                    _pending.Add(e);
-                }
+                throw new InboundJournalCorruptedException(_path, lineNumber, problem
+                    ?? (lineNumber == 1
+                        ? "the first line is not this version's header: the file was written by an earlier gateway, whose lines a message id could forge, so it is not read (move it aside to start afresh)"
+                        : "a header in the middle of the journal"));
             }
-            else if (line.StartsWith("D ", StringComparison.Ordinal) && line.Split(' ') is [_, var id, var at] && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+
+            Apply(record, now);
+            start = end + 1;
+        }
+    }
+
+    private void Apply(InboundJournalRecord record, DateTimeOffset now)
+    {
+        if (record.Kind == InboundJournalRecord.Take)
+        {
+            var key = InboundKey.Of(record.Event!);
+            if (!_seen.ContainsKey(key) && !_pending.Exists(p => InboundKey.Of(p) == key))
             {
-                _pending.RemoveAll(p => p.MessageId == id);
-                if (now.ToUnixTimeSeconds() - seconds < SeenWindow.TotalSeconds)
-                {
-                    _seen[id] = seconds;
-                }
+                _pending.Add(record.Event!);
+            }
+
+            return;
+        }
+
+        var closed = new InboundKey(record.Chat!, record.Id!);
+        if (record.Kind == InboundJournalRecord.Failed)
+        {
+            _failures[closed] = Math.Max(record.Attempts, _failures.GetValueOrDefault(closed));
+            return;
+        }
+
+        if (record.Kind is InboundJournalRecord.Done or InboundJournalRecord.Aside)
+        {
+            _pending.RemoveAll(p => InboundKey.Of(p) == closed);
+            _failures.Remove(closed);
+            if (now.ToUnixTimeSeconds() - record.At < SeenWindow.TotalSeconds)
+            {
+                _seen[closed] = record.At;
             }
         }
     }
 
-    // Rewrites the journal with only what still matters (pending events, recently seen ids), then appends to it.
+    // Rewrites the journal with only what still matters (pending events and their failures, recently seen ids), then appends to it.
     private FileStream Compact()
     {
         var temporary = _path + ".tmp";
-        var lines = new StringBuilder();
-        foreach (var (id, at) in _seen)
+        var lines = InboundJournalRecord.Append(new StringBuilder(), new InboundJournalRecord { Kind = InboundJournalRecord.Header, Version = InboundJournalRecord.CurrentVersion });
+        foreach (var (key, at) in _seen)
         {
-            lines.Append("D ").Append(id).Append(' ').Append(at.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            InboundJournalRecord.Append(lines, new InboundJournalRecord { Kind = InboundJournalRecord.Done, Chat = key.Chat, Id = key.Id, At = at });
         }
 
         foreach (var e in _pending)
         {
-            lines.Append("T ").Append(JsonSerializer.Serialize(e, BridgeJson.Default.BridgeEvent)).Append('\n');
+            InboundJournalRecord.Append(lines, new InboundJournalRecord { Kind = InboundJournalRecord.Take, Event = e });
+            var key = InboundKey.Of(e);
+            if (_failures.TryGetValue(key, out var failures))
+            {
+                InboundJournalRecord.Append(lines, new InboundJournalRecord { Kind = InboundJournalRecord.Failed, Chat = key.Chat, Id = key.Id, Attempts = failures });
+            }
         }
 
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -147,4 +208,10 @@ internal sealed class InboundJournal : IDisposable
     }
 
     public void Dispose() => _file?.Dispose();
+
+    /// <summary>An event's identity: WhatsApp message ids are unique within a chat, not across chats.</summary>
+    private readonly record struct InboundKey(string Chat, string Id)
+    {
+        public static InboundKey Of(BridgeEvent e) => new(e.ChatId, e.MessageId);
+    }
 }

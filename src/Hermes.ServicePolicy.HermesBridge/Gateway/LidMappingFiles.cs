@@ -51,7 +51,7 @@ internal sealed class LidMappingFiles
             {
                 value = JsonSerializer.Deserialize(File.ReadAllText(path), Client.BridgeJson.Default.String);
             }
-            catch (Exception ex) when (ex is JsonException or IOException)
+            catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or UnauthorizedAccessException)
             {
                 continue; // being written by Baileys right now: read at the next change
             }

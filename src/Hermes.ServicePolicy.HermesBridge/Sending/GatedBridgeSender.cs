@@ -9,11 +9,15 @@ namespace Hermes.ServicePolicy.HermesBridge.Sending;
 /// <summary>What a gated send did: the policy's decision and, for a permit, the bridge's outcome as reported back.</summary>
 /// <param name="Decision">The policy's decision (a permit, a draft or a denial).</param>
 /// <param name="Report">What was reported for a permit: delivered, failed or unknown; null when nothing was sent.</param>
-/// <param name="Confirmation">The policy's answer to the report (not ok only if the policy failed closed).</param>
+/// <param name="Confirmation">The policy's answer to the report (not ok only if the policy failed closed); for a permit
+/// that was refused before any network call (<see cref="Refused"/>), <see cref="ReasonCode.UnknownSend"/>.</param>
 public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Report, OperatorResult? Confirmation)
 {
     /// <summary>Gets whether the message went out (the bridge answered 200).</summary>
     public bool Delivered => Report is { Outcome: SendOutcome.Delivered };
+
+    /// <summary>Gets whether a permit was refused before anything was sent: given twice, not issued by this policy, or closed already.</summary>
+    public bool Refused => Decision.IsPermitted && Report is null;
 }
 
 /// <summary>
@@ -24,6 +28,11 @@ public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Repo
 /// the bridge has no idempotency, so a retry can duplicate a message. A text longer than the bridge's chunk size goes
 /// as one permit; a partial multi-part failure comes back as a 500, which is reported unknown.
 /// </summary>
+/// <remarks>
+/// Every permit is taken from the policy before the network call (<see cref="IServiceConversationGate.TryTakePermit"/>):
+/// one given twice, one the policy never issued or already closed, or one whose chat or text is not what was permitted
+/// is refused without a request, so each permit sends exactly its chat and text, at most once.
+/// </remarks>
 public sealed class GatedBridgeSender
 {
     private readonly IServiceConversationGate _gate;
@@ -47,13 +56,22 @@ public sealed class GatedBridgeSender
             : new GatedSendResult(decision, null, null);
     }
 
-    /// <summary>Sends a permit the policy already gave (an approval's, an operator command's) and reports its outcome.</summary>
+    /// <summary>
+    /// Sends a permit the policy already gave (an approval's, an operator command's) and reports its outcome; a permit
+    /// the policy does not hand over (<see cref="IServiceConversationGate.TryTakePermit"/>) is refused before any
+    /// request (<see cref="GatedSendResult.Refused"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The decision is not a permit.</exception>
     public async Task<GatedSendResult> TransportAsync(OutboundDecision permit, CancellationToken cancellationToken = default)
     {
         if (!permit.IsPermitted || permit.Text is null)
         {
             throw new ArgumentException("Only a permit (OutboundOutcome.Permitted) can be sent.", nameof(permit));
+        }
+
+        if (!_gate.TryTakePermit(permit))
+        {
+            return new GatedSendResult(permit, null, OperatorResult.Failed(ReasonCode.UnknownSend));
         }
 
         // The report must reach the policy even when the caller gives up waiting: the message may be out already.
@@ -64,7 +82,7 @@ public sealed class GatedBridgeSender
             BridgeStatus.Refused => SendReport.Failed(sent.Error ?? "the bridge refused the send"),
             _ => SendReport.Unknown(sent.Error),
         };
-        var confirmation = await _gate.ConfirmSendAsync(permit.Send, report, CancellationToken.None).ConfigureAwait(false);
+        var confirmation = await _gate.ConfirmSendAsync(permit, report, CancellationToken.None).ConfigureAwait(false);
         return new GatedSendResult(permit, report, confirmation);
     }
 }

@@ -18,6 +18,7 @@ internal sealed class SendLedger
 
     private readonly ConcurrentDictionary<SendId, PendingSend> _durable = new();
     private readonly ConcurrentDictionary<SendId, ClosedSend> _closed = new();
+    private readonly ConcurrentDictionary<SendId, byte> _taken = new(); // open permits a sender has taken in this process
     private long _epoch;
     private long _lastNumber;
 
@@ -40,10 +41,31 @@ internal sealed class SendLedger
 
     public bool TryGetClosed(SendId id, out ClosedSend closed) => _closed.TryGetValue(id, out closed);
 
+    /// <summary>
+    /// Marks an open permit taken for its one transport send; false when it is not open here or was taken already.
+    /// In-process bookkeeping: a permit is a value in this process's memory, so a restart has none left to take.
+    /// </summary>
+    public bool TryTake(SendId id)
+    {
+        if (!TryGetOpen(id, out _) || !_taken.TryAdd(id, 0))
+        {
+            return false;
+        }
+
+        if (!TryGetOpen(id, out _))
+        {
+            _taken.TryRemove(id, out _); // closed meanwhile: nothing left to send
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Closes a send with its first report's outcome; returns the permit when it was open in this process.</summary>
     public PendingSend? Close(SendId id, SendOutcome outcome, DateTimeOffset at)
     {
         _closed.TryAdd(id, new ClosedSend(outcome, at));
+        _taken.TryRemove(id, out _);
         if (_durable.TryRemove(id, out var pending))
         {
             return pending;

@@ -180,6 +180,7 @@ internal sealed partial class StateProjection
 
             case PolicyEventType.CommandBlocked:
             case PolicyEventType.OutboundDenied:
+            case PolicyEventType.OwnerMessage:
                 if (Chats.ContainsKey(Aliases.GetPrimary(e.Chat)))
                 {
                     Update(e.Chat, e, r => r);

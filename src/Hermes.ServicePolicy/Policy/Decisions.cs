@@ -19,6 +19,20 @@ public enum InboundOutcome
     /// owner's (to the agent), or to the operator command processor when <see cref="InboundDecision.IsCommand"/>.
     /// </summary>
     Operator = 2,
+
+    /// <summary>
+    /// The owner typed it into a service chat on their own phone (<see cref="InboundMessage.FromOwner"/>): never a
+    /// provider's reply. Audited <c>owner_message</c>; it resets no run of agent sends, promotes nothing, binds no
+    /// session. Show it to the agent, if at all, as the owner's words in <see cref="InboundDecision.SessionId"/>; the
+    /// agent must not answer it as if the provider had written.
+    /// </summary>
+    OwnerMessage = 3,
+
+    /// <summary>
+    /// The owner typed it into a chat that is not a service chat (unknown, a group, an operator chat; or the feature is
+    /// off): none of the library's business. Nothing changes, nothing is audited, nothing reaches the agent.
+    /// </summary>
+    Ignored = 4,
 }
 
 /// <summary>What happens to an outbound message.</summary>
@@ -72,6 +86,9 @@ public readonly struct InboundDecision
     /// <summary>Gets whether the message comes from one of <c>operator_chats</c> (<see cref="InboundOutcome.Operator"/>).</summary>
     public bool IsOperator => Outcome == InboundOutcome.Operator;
 
+    /// <summary>Gets whether the owner typed it into a service chat (<see cref="InboundOutcome.OwnerMessage"/>).</summary>
+    public bool IsOwnerMessage => Outcome == InboundOutcome.OwnerMessage;
+
     /// <summary>Gets whether an operator chat's text is an operator command (it starts with <c>operator_command</c>); the decision never runs it.</summary>
     public bool IsCommand { get; }
 
@@ -91,6 +108,12 @@ public readonly struct InboundDecision
     /// <summary>A message from the owner's own chat, a command or not.</summary>
     public static InboundDecision FromOperator(ChatId chat, bool isCommand) => new(InboundOutcome.Operator, ReasonCode.None, chat, null, false, false, null, isCommand);
 
+    /// <summary>A message the owner typed into a service chat, with the chat's session.</summary>
+    public static InboundDecision FromOwnerInServiceChat(ChatId chat, string? sessionId) => new(InboundOutcome.OwnerMessage, ReasonCode.None, chat, sessionId, false, false, null);
+
+    /// <summary>A message the owner typed into a chat that is not a service chat: ignored.</summary>
+    public static InboundDecision Ignored(ChatId chat) => new(InboundOutcome.Ignored, ReasonCode.None, chat, null, false, false, null);
+
     /// <summary>A blocked message.</summary>
     public static InboundDecision Blocked(ReasonCode reason, ChatId chat, Exception? error = null) => new(InboundOutcome.Blocked, reason, chat, null, false, false, error);
 
@@ -102,6 +125,16 @@ public readonly struct InboundDecision
             return IsCommand
                 ? $"from the operator chat {Chat}: an operator command (run it with the command processor)"
                 : $"from the operator chat {Chat}: the owner's own message";
+        }
+
+        if (Outcome == InboundOutcome.OwnerMessage)
+        {
+            return $"typed by the owner into the service chat {Chat}" + (SessionId is null ? string.Empty : $" (session {SessionId})") + ": the owner's own words, audited; never a provider's reply, not for the agent to answer";
+        }
+
+        if (Outcome == InboundOutcome.Ignored)
+        {
+            return $"typed by the owner into {Chat}, which is not a service chat: ignored (nothing changes, nothing reaches the agent)";
         }
 
         if (!IsDelivered)
@@ -160,7 +193,7 @@ public readonly struct OutboundDecision
     /// <summary>Gets the draft that holds the message (<see cref="OutboundOutcome.Draft"/>), or the draft that was approved.</summary>
     public DraftId Draft { get; }
 
-    /// <summary>Gets the send id of a permit: report the transport's outcome with it (<see cref="IServiceConversationGate.ConfirmSendAsync"/>).</summary>
+    /// <summary>Gets the send id of a permit: report the transport's outcome with it (<see cref="IServiceConversationGate.ConfirmSendAsync(OutboundDecision, SendReport, System.Threading.CancellationToken)"/>).</summary>
     public SendId Send { get; }
 
     /// <summary>Gets the exact text to send when <see cref="Outcome"/> is <see cref="OutboundOutcome.Permitted"/> (for an approval, the drafted text).</summary>
@@ -181,8 +214,8 @@ public readonly struct OutboundDecision
     /// <summary>Gets whether the host may send the message now (once), and must then report the outcome.</summary>
     public bool IsPermitted => Outcome == OutboundOutcome.Permitted;
 
-    /// <summary>A permit to send <paramref name="text"/> to <paramref name="chat"/> now, once.</summary>
-    public static OutboundDecision Permit(ChatId chat, SendId send, string text, string? sessionId, bool isFirstContact = false, DraftId draft = default)
+    /// <summary>A permit to send <paramref name="text"/> to <paramref name="chat"/> now, once. Only the policy issues permits.</summary>
+    internal static OutboundDecision Permit(ChatId chat, SendId send, string text, string? sessionId, bool isFirstContact = false, DraftId draft = default)
         => new(OutboundOutcome.Permitted, ReasonCode.None, chat, draft, text, sessionId, null, isFirstContact, null, send);
 
     /// <summary>A message held as <paramref name="draft"/> for an operator's approval.</summary>

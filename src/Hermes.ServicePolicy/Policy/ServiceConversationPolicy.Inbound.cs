@@ -14,6 +14,11 @@ public sealed partial class ServiceConversationPolicy
     /// <inheritdoc />
     public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default)
     {
+        if (message.FromOwner)
+        {
+            return DecideOwnerMessageAsync(message, cancellationToken); // never a provider's reply: not the hot path's business
+        }
+
         var configuration = Volatile.Read(ref _configuration);
         if (!configuration.Enabled)
         {

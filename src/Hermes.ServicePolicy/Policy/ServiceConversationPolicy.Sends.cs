@@ -59,6 +59,28 @@ public sealed partial class ServiceConversationPolicy
     }
 
     /// <inheritdoc />
+    public bool TryTakePermit(in OutboundDecision permit)
+        => permit.IsPermitted && IsOpenAsPermitted(permit) && _state.Sends.TryTake(permit.Send);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ConfirmSendAsync(OutboundDecision permit, SendReport report, CancellationToken cancellationToken = default)
+    {
+        if (!permit.IsPermitted || (_state.Sends.TryGetOpen(permit.Send, out _) && !IsOpenAsPermitted(permit)))
+        {
+            return new(OperatorResult.Failed(ReasonCode.UnknownSend)); // not what was permitted: nothing to audit
+        }
+
+        return ConfirmSendAsync(permit.Send, report, cancellationToken);
+    }
+
+    // The permit names exactly the open send's chat (under any alias), text and draft.
+    private bool IsOpenAsPermitted(in OutboundDecision permit)
+        => _state.Sends.TryGetOpen(permit.Send, out var pending) && pending is not null
+            && _state.PrimaryOf(pending.Chat) == _state.PrimaryOf(permit.Chat)
+            && string.Equals(pending.Text, permit.Text, StringComparison.Ordinal)
+            && pending.Draft == permit.Draft;
+
+    /// <inheritdoc />
     public IReadOnlyList<PendingSendInfo> GetPendingSends()
     {
         var open = _state.Sends.Open();

@@ -88,6 +88,12 @@ public enum PolicyEventType
     /// <summary><c>send_unknown</c>: the host cannot tell whether a send went out, or did not confirm it in time; it counts as sent.</summary>
     SendUnknown = 26,
 
+    /// <summary>
+    /// <c>owner_message</c>: the owner typed a message into a service chat on their own phone (with the chat's session
+    /// and the exact text). Never a provider's reply: it changes no chat state.
+    /// </summary>
+    OwnerMessage = 27,
+
     /// <summary>Bookkeeping (not audited): a session was bound to a chat by a later send.</summary>
     SessionBound = 100,
 
@@ -139,6 +145,7 @@ public static class PolicyEventTypes
         PolicyEventType.MessageSent => "message_sent",
         PolicyEventType.SendFailed => "send_failed",
         PolicyEventType.SendUnknown => "send_unknown",
+        PolicyEventType.OwnerMessage => "owner_message",
         PolicyEventType.SessionBound => "session_bound",
         PolicyEventType.SendPermitted => "send_permitted",
         PolicyEventType.CountersSaved => "counters_saved",

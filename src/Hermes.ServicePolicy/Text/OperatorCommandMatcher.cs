@@ -40,13 +40,14 @@ internal sealed class OperatorCommandMatcher
     /// <summary>When <paramref name="text"/> is a command: the rest of the text after the word (trimmed); otherwise null.</summary>
     public string? Arguments(string text)
     {
-        var head = FirstWord(text, out var rest);
-        return head is not null && string.Equals(Fold(head), _word, StringComparison.Ordinal) ? rest.Trim() : null;
+        var head = FoldedFirstWord(text, out var rest);
+        return head is not null && string.Equals(head, _word, StringComparison.Ordinal) ? rest.ToString().Trim() : null;
     }
 
     /// <summary>Whether the text starts with the word (followed by anything): a service chat's text is then plain text.</summary>
     /// <remarks>On the inbound hot path: a text that starts with a visible ASCII character other than the word's first is
-    /// answered by one comparison, inlined.</remarks>
+    /// answered by one comparison, inlined. Otherwise the same fold as <see cref="Arguments"/>, over the whole first
+    /// word, however long: what is a command in the owner's chat is always flagged in a service chat.</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool StartsWith(ReadOnlySpan<char> text)
         => !text.IsEmpty && (text[0] is <= ' ' or >= '\u007F' || text[0] == _word[0]) && StartsWithSlow(text);
@@ -59,22 +60,22 @@ internal sealed class OperatorCommandMatcher
             return false; // the usual case: an ordinary first character, one comparison
         }
 
-        var head = trimmed[..Math.Min(trimmed.Length, (_word.Length * 4) + 8)].ToString();
-        return Fold(head).StartsWith(_word, StringComparison.Ordinal);
+        return FoldedFirstWord(text, out _) is { } head && head.StartsWith(_word, StringComparison.Ordinal);
     }
 
-    // The first run of non-white-space characters after leading invisible characters, and what follows it.
-    private static string? FirstWord(string text, out string rest)
+    // The first run of non-white-space characters after leading invisible characters, folded (invisible characters
+    // inside it dropped, NFKC, upper case), and what follows it. One fold for both sides: the owner's and the service chat's.
+    private static string? FoldedFirstWord(ReadOnlySpan<char> text, out ReadOnlySpan<char> rest)
     {
-        var trimmed = UnicodeText.TrimStartInvisible(text.AsSpan());
+        var trimmed = UnicodeText.TrimStartInvisible(text);
         var end = 0;
         while (end < trimmed.Length && !char.IsWhiteSpace(trimmed[end]))
         {
             end++;
         }
 
-        rest = trimmed[end..].ToString();
-        return end == 0 ? null : trimmed[..end].ToString();
+        rest = trimmed[end..];
+        return end == 0 ? null : Fold(trimmed[..end].ToString());
     }
 
     private static string Fold(string text) => UnicodeText.FoldTyped(text);

@@ -40,7 +40,7 @@ public class SendTests
     {
         await using var h = await CreateAsync();
         Assert.That((await h.Policy.ConfirmSendAsync(new SendId(99, 1), SendReport.Delivered())).Reason, Is.EqualTo(ReasonCode.UnknownSend));
-        Assert.That((await h.Policy.ConfirmSendAsync(default, SendReport.Unknown())).Reason, Is.EqualTo(ReasonCode.UnknownSend));
+        Assert.That((await h.Policy.ConfirmSendAsync(default(SendId), SendReport.Unknown())).Reason, Is.EqualTo(ReasonCode.UnknownSend));
         Assert.That(h.DrainAudit(), Is.Empty);
     }
 
