@@ -134,7 +134,7 @@ public readonly struct InboundDecision
 
         if (Outcome == InboundOutcome.Ignored)
         {
-            return $"typed by the owner into {Chat}, which is not a service chat: ignored (nothing changes, nothing reaches the agent)";
+            return $"typed by the owner into {(Chat.IsEmpty ? "a chat whose id does not parse" : Chat.ToString())}, which is not a service chat: ignored (nothing changes, nothing reaches the agent)";
         }
 
         if (!IsDelivered)

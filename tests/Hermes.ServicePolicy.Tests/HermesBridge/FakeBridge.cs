@@ -23,13 +23,15 @@ namespace Hermes.ServicePolicy.Tests.HermesBridge;
 /// bridge does not normalise ids), Express's HTML pages for unknown routes, the destructive <c>/messages</c> queue of
 /// 100 items that drops the oldest, and no de-duplication.
 /// </summary>
-internal sealed class FakeBridge : IAsyncDisposable
+public sealed class FakeBridge : IAsyncDisposable
 {
     private const int QueueCapacity = 100;
     private readonly WebApplication _app;
     private readonly object _lock = new();
-    private readonly List<JsonObject> _queue = [];
+    private readonly List<string> _queue = [];
+    private readonly List<(string ChatId, string Message)> _sent = []; // raw JSON objects, as a hostile or broken bridge might write them
     private int _nextId;
+    private int _sendRequests;
 
     private FakeBridge(WebApplication app) => _app = app;
 
@@ -38,16 +40,28 @@ internal sealed class FakeBridge : IAsyncDisposable
     public bool Connected { get; set; } = true;
 
     /// <summary>Every accepted send: chat and text, in order.</summary>
-    public List<(string ChatId, string Message)> Sent { get; } = [];
+    public IReadOnlyList<(string ChatId, string Message)> Sent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _sent];
+            }
+        }
+    }
 
     /// <summary>Every request to /send, accepted or not (the gated sender must never repeat one).</summary>
-    public int SendRequests;
+    public int SendRequests => Volatile.Read(ref _sendRequests);
 
     /// <summary>When set, the next /send answers this status with this error instead of sending.</summary>
     public (int Status, string Error)? NextSendFailure { get; set; }
 
     /// <summary>When set, only a send to this chat takes <see cref="NextSendFailure"/>.</summary>
     public string? NextSendFailureChat { get; set; }
+
+    /// <summary>When set, <c>GET /chats</c> answers this JSON (a bridge with the endpoint); otherwise Express's 404 page.</summary>
+    public string? ChatsJson { get; set; }
 
     /// <summary>When set, the next /send sends and then never answers (a timeout on the client's side).</summary>
     public bool NextSendHangs { get; set; }
@@ -66,25 +80,29 @@ internal sealed class FakeBridge : IAsyncDisposable
     }
 
     /// <summary>Queues an inbound event as the bridge would (the oldest dropped past 100).</summary>
-    public void Receive(string chatId, string body, string? messageId = null, string? senderName = null)
+    public void Receive(string chatId, string body, string? messageId = null, string? senderName = null, bool fromOwner = false)
+        => ReceiveRaw(new JsonObject
+        {
+            ["messageId"] = messageId ?? $"3EB0{Interlocked.Increment(ref _nextId):X16}",
+            ["chatId"] = chatId,
+            ["senderId"] = chatId,
+            ["senderName"] = senderName ?? chatId.Split('@')[0],
+            ["chatName"] = senderName ?? chatId.Split('@')[0],
+            ["isGroup"] = chatId.EndsWith("@g.us", StringComparison.Ordinal),
+            ["body"] = body,
+            ["hasMedia"] = false,
+            ["mediaType"] = string.Empty,
+            ["mediaUrls"] = new JsonArray(),
+            ["timestamp"] = 1_795_000_000,
+            ["fromOwner"] = fromOwner,
+        }.ToJsonString());
+
+    /// <summary>Queues one event written as given (any JSON object text, such as one with a lone surrogate escape).</summary>
+    public void ReceiveRaw(string eventJson)
     {
         lock (_lock)
         {
-            _queue.Add(new JsonObject
-            {
-                ["messageId"] = messageId ?? $"3EB0{Interlocked.Increment(ref _nextId):X16}",
-                ["chatId"] = chatId,
-                ["senderId"] = chatId,
-                ["senderName"] = senderName ?? chatId.Split('@')[0],
-                ["chatName"] = senderName ?? chatId.Split('@')[0],
-                ["isGroup"] = chatId.EndsWith("@g.us", StringComparison.Ordinal),
-                ["body"] = body,
-                ["hasMedia"] = false,
-                ["mediaType"] = string.Empty,
-                ["mediaUrls"] = new JsonArray(),
-                ["timestamp"] = 1_795_000_000,
-                ["fromOwner"] = false,
-            });
+            _queue.Add(eventJson);
             if (_queue.Count > QueueCapacity)
             {
                 _queue.RemoveAt(0);
@@ -119,16 +137,28 @@ internal sealed class FakeBridge : IAsyncDisposable
             ["scriptHash"] = "0123456789abcdef",
             ["sendReadReceipts"] = false,
         }));
-        app.MapGet("/messages", (HttpContext c) =>
+        app.MapGet("/messages", async (HttpContext c) =>
         {
-            JsonArray taken;
+            string taken;
             lock (_lock)
             {
-                taken = new JsonArray([.. _queue.Select(e => (JsonNode)e.DeepClone())]);
+                taken = "[" + string.Join(",", _queue) + "]";
                 _queue.Clear();
             }
 
-            return Json(c, 200, taken);
+            c.Response.ContentType = "application/json; charset=utf-8";
+            await c.Response.WriteAsync(taken);
+        });
+        app.MapGet("/chats", async (HttpContext c) =>
+        {
+            if (ChatsJson is not { } chats)
+            {
+                await ExpressNotFound(c);
+                return;
+            }
+
+            c.Response.ContentType = "application/json; charset=utf-8";
+            await c.Response.WriteAsync(chats);
         });
         app.MapPost("/send", SendAsync);
         app.MapPost("/typing", async (HttpContext c) =>
@@ -144,18 +174,20 @@ internal sealed class FakeBridge : IAsyncDisposable
             ["isGroup"] = id.EndsWith("@g.us", StringComparison.Ordinal),
             ["participants"] = new JsonArray(),
         }));
-        app.MapFallback(async (HttpContext c) =>
-        {
-            // Express's default page for an unknown route.
-            c.Response.StatusCode = 404;
-            c.Response.ContentType = "text/html; charset=utf-8";
-            await c.Response.WriteAsync($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot {c.Request.Method} {c.Request.Path}</pre>\n</body>\n</html>\n");
-        });
+        app.MapFallback(ExpressNotFound);
+    }
+
+    // Express's default page for an unknown route.
+    private static async Task ExpressNotFound(HttpContext c)
+    {
+        c.Response.StatusCode = 404;
+        c.Response.ContentType = "text/html; charset=utf-8";
+        await c.Response.WriteAsync($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot {c.Request.Method} {c.Request.Path}</pre>\n</body>\n</html>\n");
     }
 
     private async Task SendAsync(HttpContext c)
     {
-        Interlocked.Increment(ref SendRequests);
+        Interlocked.Increment(ref _sendRequests);
         var body = await Body(c);
         if (!Connected)
         {
@@ -186,7 +218,7 @@ internal sealed class FakeBridge : IAsyncDisposable
 
         lock (_lock)
         {
-            Sent.Add((chat, message));
+            _sent.Add((chat, message));
         }
 
         if (NextSendHangs)

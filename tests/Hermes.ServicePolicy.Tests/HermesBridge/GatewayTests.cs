@@ -20,65 +20,8 @@ using static Hermes.ServicePolicy.Tests.PolicyHarness;
 namespace Hermes.ServicePolicy.Tests.HermesBridge;
 
 /// <summary>The gateway loop end to end: a generic host, the policy, the gateway, and the faithful fake bridge.</summary>
-public class GatewayTests
+public class GatewayTests : GatewayTestBase
 {
-    private const string Owner = "34611222333@s.whatsapp.net";
-    private FakeBridge _bridge = null!;
-    private string _journal = null!;
-    private readonly ConcurrentQueue<GatewayActivity> _activity = new();
-    private readonly SemaphoreSlim _activitySignal = new(0);
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _bridge = await FakeBridge.StartAsync();
-        _journal = Directory.CreateTempSubdirectory("hermes-gateway-").FullName;
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        await _bridge.DisposeAsync();
-        Directory.Delete(_journal, recursive: true);
-    }
-
-    private IHost Build(Action<ServiceConversationOptions> configure, string? sessionDirectory = null)
-    {
-        var host = Host.CreateDefaultBuilder().ConfigureServices(services => services
-            .AddServiceConversationPolicy(configure)
-            .AddInMemoryServiceConversationState()
-            .AddHermesBridge(o => o.BaseAddress = _bridge.Address)
-            .AddHermesBridgeGateway<RecordingAgent>(o =>
-            {
-                o.JournalDirectory = _journal;
-                o.SessionDirectory = sessionDirectory;
-                o.PollInterval = TimeSpan.FromMilliseconds(20);
-                o.OnActivity = a =>
-                {
-                    _activity.Enqueue(a);
-                    _activitySignal.Release();
-                };
-            })).Build();
-        return host;
-    }
-
-    // The awaitable hook: the gateway reports each thing it did; wait for the one the test needs.
-    private async Task WaitForAsync(Func<GatewayActivity, bool> match)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            while (!_activity.Any(match))
-            {
-                await _activitySignal.WaitAsync(deadline.Token);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail("the gateway did not do it in 20 s; it did: " + string.Join("; ", _activity.Select(a => $"{a.Kind} {a.Chat} {a.Outcome} {a.Detail}")));
-        }
-    }
-
     [Test]
     public async Task Unknown_and_group_chats_are_never_answered_a_redelivery_is_handled_once_and_a_service_chat_reaches_the_agent()
     {
@@ -88,23 +31,23 @@ public class GatewayTests
             o.ApprovedChats = [Vodafone];
         });
         await host.StartAsync();
-        _bridge.Receive(Movistar, "¿Quién es?", "m1");
-        _bridge.Receive(Group, "hola grupo", "m2");
-        _bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone");
-        _bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone"); // WhatsApp re-delivered it
+        Bridge.Receive(Movistar, "¿Quién es?", "m1");
+        Bridge.Receive(Group, "hola grupo", "m2");
+        Bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone");
+        Bridge.Receive(Vodafone, "Su factura está lista", "m3", "Vodafone"); // WhatsApp re-delivered it
         await WaitForAsync(a => a.Kind == "routed" && a.Detail == "m3");
-        _bridge.Receive(Vodafone, "¿Algo más?", "m4", "Vodafone");
+        Bridge.Receive(Vodafone, "¿Algo más?", "m4", "Vodafone");
         await WaitForAsync(a => a.Kind == "routed" && a.Detail == "m4");
         await WaitForAsync(a => a.Kind == "decision" && a.Chat == Group);
 
         var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
         Assert.That(agent.Service.Select(m => m.MessageId), Is.EqualTo(new[] { "m3", "m4" }), "the re-delivery was handled once");
-        Assert.That(_activity.Where(a => a.Kind == "decision").Select(a => (a.Chat, a.Outcome, a.Detail)), Is.SupersetOf(new[]
+        Assert.That(Activity.Where(a => a.Kind == "decision").Select(a => (a.Chat, a.Outcome, a.Detail)), Is.SupersetOf(new[]
         {
             (Movistar, "blocked", (string?)"unknown_chat"),
             (Group, "blocked", "group_chat"),
         }));
-        Assert.That(_bridge.Sent, Is.Empty, "nothing is ever sent back to an unknown or group chat");
+        Assert.That(Bridge.Sent, Is.Empty, "nothing is ever sent back to an unknown or group chat");
         var listing = await host.Services.GetRequiredService<Hermes.ServicePolicy.Discovery.IChatDirectory>().ListAsync();
         Assert.That(listing.Select(c => (c.Chat.ToString(), c.Name)), Is.SupersetOf(new[] { (Vodafone, (string?)"Vodafone") }), "without GET /chats, recent chats come from the events seen");
         await host.StopAsync();
@@ -113,7 +56,7 @@ public class GatewayTests
     [Test]
     public async Task Messages_taken_from_the_bridge_before_a_crash_are_decided_after_the_restart()
     {
-        using (var journal = InboundJournal.Open(_journal, DateTimeOffset.UtcNow))
+        using (var journal = InboundJournal.Open(JournalDirectory, DateTimeOffset.UtcNow))
         {
             journal.Take([new BridgeEvent { MessageId = "m-lost", ChatId = Vodafone, Body = "¿Sigue ahí?" }]); // polled, then the process died
         }
@@ -142,20 +85,20 @@ public class GatewayTests
         var policy = host.Services.GetRequiredService<IServiceConversationPolicy>();
         var draft = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "Buenos días, quiero dar de baja la línea.", Initiator.Operator, "s-7"));
         await WaitForAsync(a => a.Kind == "notice" && a.Outcome == "draft_created");
-        Assert.That(_bridge.Sent.Single().ChatId, Is.EqualTo(Owner));
-        Assert.That(_bridge.Sent.Single().Message, Does.Contain($"Reply: /service approve {draft.Handle}"));
+        Assert.That(Bridge.Sent.Single().ChatId, Is.EqualTo(Owner));
+        Assert.That(Bridge.Sent.Single().Message, Does.Contain($"Reply: /service approve {draft.Handle}"));
 
-        _bridge.NextSendFailure = (503, "Not connected to WhatsApp");
-        _bridge.NextSendFailureChat = Movistar;
-        _bridge.Receive(Owner, $"/service approve {draft.Handle}", "o1");
+        Bridge.NextSendFailure = (503, "Not connected to WhatsApp");
+        Bridge.NextSendFailureChat = Movistar;
+        Bridge.Receive(Owner, $"/service approve {draft.Handle}", "o1");
         await WaitForAsync(a => a.Kind == "send" && a.Outcome == "failed");
         await WaitForAsync(a => a.Kind == "notice" && a.Outcome == "send_failed");
 
-        _bridge.Receive(Owner, $"/service approve {draft.Handle}", "o2");
+        Bridge.Receive(Owner, $"/service approve {draft.Handle}", "o2");
         await WaitForAsync(a => a.Kind == "send" && a.Outcome == "delivered");
-        Assert.That(_bridge.Sent.Count(s => s.ChatId == Movistar), Is.EqualTo(1), "sent exactly once; the 503 was not retried");
+        Assert.That(Bridge.Sent.Count(s => s.ChatId == Movistar), Is.EqualTo(1), "sent exactly once; the 503 was not retried");
         Assert.That(policy.GetStatus(Id(Movistar)).SessionId, Is.EqualTo("s-7"));
-        var replies = _bridge.Sent.Where(s => s.ChatId == Owner).Select(s => s.Message).ToList();
+        var replies = Bridge.Sent.Where(s => s.ChatId == Owner).Select(s => s.Message).ToList();
         Assert.That(replies.Count(r => r.StartsWith($"Approved {draft.Handle}", StringComparison.Ordinal)), Is.EqualTo(2));
         await host.StopAsync();
     }
@@ -163,7 +106,7 @@ public class GatewayTests
     [Test]
     public async Task A_lid_sender_is_known_by_its_phone_through_the_sessions_lid_mapping_files()
     {
-        var session = Directory.CreateDirectory(Path.Combine(_journal, "session")).FullName;
+        var session = Directory.CreateDirectory(Path.Combine(JournalDirectory, "session")).FullName;
         await File.WriteAllTextAsync(Path.Combine(session, "lid-mapping-34610000111.json"), "\"111222333444555\"");
         using var host = Build(o =>
         {
@@ -171,7 +114,7 @@ public class GatewayTests
             o.ApprovedChats = [Movistar];
         }, session);
         await host.StartAsync();
-        _bridge.Receive(MovistarLid, "Le escribimos por su factura", "l1");
+        Bridge.Receive(MovistarLid, "Le escribimos por su factura", "l1");
         await WaitForAsync(a => a.Kind == "routed" && a.Detail == "l1");
 
         var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
@@ -190,39 +133,13 @@ public class GatewayTests
         });
         var agent = (RecordingAgent)host.Services.GetRequiredService<IServiceAgent>();
         agent.FailuresToCome = 2;
-        _bridge.Receive(Vodafone, "uno", "v1");
-        _bridge.Receive(Vodafone, "dos", "v2");
+        Bridge.Receive(Vodafone, "uno", "v1");
+        Bridge.Receive(Vodafone, "dos", "v2");
         await host.StartAsync();
         await WaitForAsync(a => a.Kind == "routed" && a.Detail == "v2");
         Assert.That(agent.Service.Select(m => m.MessageId), Is.EqualTo(new[] { "v1", "v2" }), "retried in order, nothing dropped");
-        Assert.That(_activity.Count(a => a.Kind == "agent_failed"), Is.EqualTo(2));
+        Assert.That(Activity.Count(a => a.Kind == "agent_failed"), Is.EqualTo(2));
         await host.StopAsync();
-    }
-
-    private sealed class RecordingAgent : IServiceAgent
-    {
-        public ConcurrentQueue<ServiceMessage> Service { get; } = new();
-
-        public ConcurrentQueue<OwnerMessage> Owner { get; } = new();
-
-        public int FailuresToCome;
-
-        public ValueTask OnServiceMessageAsync(ServiceMessage message, CancellationToken cancellationToken)
-        {
-            if (Interlocked.Decrement(ref FailuresToCome) >= 0)
-            {
-                throw new InvalidOperationException("the agent is busy");
-            }
-
-            Service.Enqueue(message);
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask OnOwnerMessageAsync(OwnerMessage message, CancellationToken cancellationToken)
-        {
-            Owner.Enqueue(message);
-            return ValueTask.CompletedTask;
-        }
     }
 }
 #endif
