@@ -33,6 +33,13 @@ public interface IServiceConversationQueries
     IAsyncEnumerable<State.PolicyEvent> ReadHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Gets the log position (the <see cref="State.PolicyEvent.Sequence"/>) of the newest event this policy has applied:
+    /// read history or notices after it (<see cref="HistoryQuery.AfterSequence"/>) to see only what comes next, without
+    /// reading the history before it.
+    /// </summary>
+    long HistoryPosition { get; }
+
+    /// <summary>
     /// Reads the notices for the owner from the log, oldest first, after the log position <paramref name="afterSequence"/>
     /// (the <see cref="Notices.OperatorNotice.Sequence"/> of the last one delivered; 0 for all): a new draft, an expired
     /// draft, a failed or unknown send. None is lost to a crash or to a time when no host listened.

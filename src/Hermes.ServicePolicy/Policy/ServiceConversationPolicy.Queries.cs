@@ -49,6 +49,9 @@ public sealed partial class ServiceConversationPolicy
     }
 
     /// <inheritdoc />
+    public long HistoryPosition => _journal.Position;
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<PolicyEvent> ReadHistoryAsync(HistoryQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query ??= new HistoryQuery();
