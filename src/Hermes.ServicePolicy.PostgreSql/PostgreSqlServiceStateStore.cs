@@ -114,7 +114,7 @@ public sealed partial class PostgreSqlServiceStateStore : IServiceStateStore, IA
         var expected = afterPosition + 1;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var e = PolicyEvent.FromJson(reader.GetString(1));
+            var e = PostgreSqlEventJson.FromStored(reader.GetString(1));
             if (e.Sequence != reader.GetInt64(0) || e.Sequence != expected)
             {
                 throw new StateStoreCorruptedException($"{_schema}.events holds event {e.Sequence} where {expected} was expected: the table was edited.");
@@ -166,7 +166,7 @@ public sealed partial class PostgreSqlServiceStateStore : IServiceStateStore, IA
                 insert.Parameters.Add(new NpgsqlParameter { Value = e.Chat.IsEmpty ? DBNull.Value : e.Chat.ToString(), NpgsqlDbType = NpgsqlDbType.Text });
                 insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Actor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
                 insert.Parameters.Add(new NpgsqlParameter { Value = e.Reason == ReasonCode.None ? DBNull.Value : e.Reason.ToCode(), NpgsqlDbType = NpgsqlDbType.Text });
-                insert.Parameters.Add(new NpgsqlParameter { Value = e.ToJson(), NpgsqlDbType = NpgsqlDbType.Text });
+                insert.Parameters.Add(new NpgsqlParameter { Value = PostgreSqlEventJson.ToStored(e), NpgsqlDbType = NpgsqlDbType.Text });
                 batch.BatchCommands.Add(insert);
             }
 
