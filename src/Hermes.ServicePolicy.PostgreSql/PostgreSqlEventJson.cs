@@ -27,10 +27,10 @@ internal static class PostgreSqlEventJson
     {
         if (!stored.StartsWith("{\"" + WrappedKey + "\"", StringComparison.Ordinal))
         {
-            return PolicyEvent.FromJson(stored); // an event's own keys never include the wrapper's
+            return PolicyEventJson.FromJson(stored); // an event's own keys never include the wrapper's
         }
 
         using var document = JsonDocument.Parse(stored);
-        return PolicyEvent.FromJson(Encoding.UTF8.GetString(Convert.FromBase64String(document.RootElement.GetProperty(WrappedKey).GetString()!)));
+        return PolicyEventJson.FromJson(Encoding.UTF8.GetString(Convert.FromBase64String(document.RootElement.GetProperty(WrappedKey).GetString()!)));
     }
 }

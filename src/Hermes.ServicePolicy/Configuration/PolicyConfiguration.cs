@@ -12,9 +12,6 @@ namespace Hermes.ServicePolicy.Configuration;
 /// </summary>
 internal sealed class PolicyConfiguration
 {
-    /// <summary>The built-in defaults of docs/configuration.md (feature off), in force before any configuration is applied.</summary>
-    public static readonly PolicyConfiguration Defaults = ServiceConversationOptionsValidator.Validate(new ServiceConversationOptions()).Configuration!;
-
     private readonly FrozenSet<ChatId> _approvedChats;
     private readonly PhonePatternSet _patterns;
     private readonly CommandPrefixMatcher _commandPrefixes;

@@ -265,4 +265,7 @@ public static class ServiceConversationOptionsValidator
         message = string.Empty;
         return true;
     }
+
+    /// <summary>The built-in defaults of docs/configuration.md (feature off), in force before any configuration is applied.</summary>
+    internal static readonly PolicyConfiguration Defaults = Validate(new ServiceConversationOptions()).Configuration!;
 }

@@ -16,7 +16,7 @@ namespace Hermes.ServicePolicy.Discovery;
 public sealed class ChatDirectory : IChatDirectory
 {
     /// <summary>The default number of chats a listing returns.</summary>
-    public const int DefaultLimit = 20;
+    public const int DefaultLimit = IChatDirectory.DefaultLimit;
 
     /// <summary>The most chats a listing returns; larger limits are clamped to it.</summary>
     public const int MaxLimit = 200;

@@ -5,10 +5,13 @@ namespace Hermes.ServicePolicy.Engine;
 /// <summary>
 /// Packs the identifiers remembered in bulk into value types, so remembering a million of them costs arrays, not a
 /// million objects: a draft id (<c>d_</c> and 22 base64url characters, 128 bits) into a <see cref="UInt128"/>, and a
-/// draft handle (up to 6 characters of <see cref="DraftHandles.Alphabet"/>) into an <see cref="int"/>.
+/// draft handle (up to 6 characters of <see cref="HandleAlphabet"/>) into an <see cref="int"/>.
 /// </summary>
 internal static class CompactKeys
 {
+    /// <summary>The characters of a draft handle: no look-alikes (no 0/O, 1/I/L, U), so an owner can type one on a phone.</summary>
+    public const string HandleAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
     public static bool TryPackDraftId(string id, out UInt128 packed)
     {
         packed = default;
@@ -47,7 +50,7 @@ internal static class CompactKeys
 
         foreach (var c in handle)
         {
-            var digit = DraftHandles.Alphabet.IndexOf(c, StringComparison.Ordinal);
+            var digit = HandleAlphabet.IndexOf(c, StringComparison.Ordinal);
             if (digit < 0)
             {
                 return false;
@@ -65,7 +68,7 @@ internal static class CompactKeys
         var length = 0;
         while (packed > 0)
         {
-            chars[length++] = DraftHandles.Alphabet[(packed % 31) - 1];
+            chars[length++] = HandleAlphabet[(packed % 31) - 1];
             packed /= 31;
         }
 

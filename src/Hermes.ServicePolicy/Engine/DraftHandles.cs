@@ -15,7 +15,7 @@ namespace Hermes.ServicePolicy.Engine;
 internal sealed class DraftHandles
 {
     /// <summary>The characters of a handle.</summary>
-    public const string Alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+    public const string Alphabet = CompactKeys.HandleAlphabet;
 
     /// <summary>How long a decided draft keeps its handle to itself.</summary>
     public static readonly TimeSpan Reserved = TimeSpan.FromDays(30);

@@ -62,7 +62,7 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     private readonly CounterCheckpointer _checkpoints;
     private readonly Snapshotter _snapshots;
     private readonly PolicyMetrics _metrics;
-    private PolicyConfiguration _configuration = PolicyConfiguration.Defaults;
+    private PolicyConfiguration _configuration = ServiceConversationOptionsValidator.Defaults;
     private int _disposed;
 
     internal ServiceConversationPolicy(PolicyParts parts)

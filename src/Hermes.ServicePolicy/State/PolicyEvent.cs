@@ -90,29 +90,6 @@ public sealed record PolicyEvent
     /// <summary>Gets free text: what a configuration changed, or why it was refused.</summary>
     public string? Detail { get; init; }
 
-    /// <summary>
-    /// Formats the event as one line of JSON, the audit line format of docs/behaviour.md#audit-events: snake_case fields
-    /// (<c>seq</c>, <c>type</c>, <c>time</c>, <c>chat</c>, <c>actor</c>, <c>reason</c>, <c>send</c>, <c>text</c>, …),
-    /// those without a value left out. The JSON Lines sink writes exactly this.
-    /// </summary>
-    public string ToJson() => PolicyEventJson.ToJson(this);
-
-    /// <summary>Reads an event written by <see cref="ToJson"/> (a store that keeps events as JSON, such as a database column).</summary>
-    /// <exception cref="FormatException">The JSON is not a policy event.</exception>
-    public static PolicyEvent FromJson(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(json);
-            return PolicyEventJson.Read(document.RootElement);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or System.Collections.Generic.KeyNotFoundException or ArgumentException)
-        {
-            throw new FormatException($"Not a policy event: {ex.Message}", ex);
-        }
-    }
-
     /// <summary>Gets whether this is an audit event (docs/behaviour.md#audit-events) rather than bookkeeping.</summary>
     public bool IsAudited => Type.IsAudited();
 }

@@ -11,15 +11,16 @@ namespace Hermes.ServicePolicy.State;
 /// The JSON form of a <see cref="PolicyEvent"/>: one object with snake_case fields (<c>seq</c>, <c>type</c>,
 /// <c>time</c>, <c>chat</c>, <c>actor</c>, <c>reason</c>, <c>draft</c>, <c>session</c>, <c>from</c>, <c>to</c>,
 /// <c>count</c>, <c>retry_after</c> as ISO 8601, …). Fields without a value are left out. Used by the JSON Lines
-/// audit sink and by stores, so the audit trail and the log read the same.
+/// audit sink and by stores, so the audit trail and the log read the same. A store that keeps events as JSON (a
+/// database column) writes <see cref="ToJson"/> and reads <see cref="FromJson"/>.
 /// </summary>
-internal static class PolicyEventJson
+public static class PolicyEventJson
 {
     /// <summary>Writer options for event lines: readable UTF-8 (a log file, never embedded in HTML).</summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes <paramref name="policyEvent"/> as one JSON object.</summary>
-    public static void Write(Utf8JsonWriter writer, PolicyEvent policyEvent)
+    internal static void Write(Utf8JsonWriter writer, PolicyEvent policyEvent)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(policyEvent);
@@ -115,9 +116,15 @@ internal static class PolicyEventJson
         writer.WriteEndObject();
     }
 
-    /// <summary>Formats <paramref name="policyEvent"/> as one line of JSON (no trailing newline).</summary>
-    public static string ToJson(PolicyEvent policyEvent)
+    /// <summary>
+    /// Formats the event as one line of JSON (no trailing newline), the audit line format of
+    /// docs/behaviour.md#audit-events: snake_case fields (<c>seq</c>, <c>type</c>, <c>time</c>, <c>chat</c>,
+    /// <c>actor</c>, <c>reason</c>, <c>send</c>, <c>text</c>, …), those without a value left out. The JSON Lines sink
+    /// writes exactly this.
+    /// </summary>
+    public static string ToJson(this PolicyEvent policyEvent)
     {
+        ArgumentNullException.ThrowIfNull(policyEvent);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, WriterOptions))
         {
@@ -127,9 +134,25 @@ internal static class PolicyEventJson
         return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
+    /// <summary>Reads an event written by <see cref="ToJson"/> (a store that keeps events as JSON, such as a database column).</summary>
+    /// <exception cref="FormatException">The JSON is not a policy event.</exception>
+    public static PolicyEvent FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return Read(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or System.Collections.Generic.KeyNotFoundException or ArgumentException)
+        {
+            throw new FormatException($"Not a policy event: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads an event written by <see cref="Write"/>.</summary>
     /// <exception cref="FormatException">The JSON is not an event (unknown type, bad field).</exception>
-    public static PolicyEvent Read(JsonElement json)
+    internal static PolicyEvent Read(JsonElement json)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
