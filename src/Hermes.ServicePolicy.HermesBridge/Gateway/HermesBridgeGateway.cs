@@ -171,7 +171,7 @@ public sealed class HermesBridgeGateway : BackgroundService
             }
 
             var decision = await policy.DecideInboundAsync(e.ChatId, alternate, e.Body, e.HasMedia, e.FromOwner, cancellationToken).ConfigureAwait(false);
-            Report("decision", e.ChatId, CodeOf(decision.Outcome), decision.Reason == ReasonCode.None ? null : decision.Reason.ToCode());
+            Report("decision", e.ChatId, decision.Outcome.ToCode(), decision.Reason == ReasonCode.None ? null : decision.Reason.ToCode());
             if (decision.Reason == ReasonCode.PolicyUnavailable)
             {
                 return (false, null); // retried in order, never dropped
@@ -239,15 +239,6 @@ public sealed class HermesBridgeGateway : BackgroundService
 
     // Untrusted text, quoted line by line: no line of it can read as a command.
     private static string Quote(string text) => "> " + text.ReplaceLineEndings("\n> ");
-
-    private static string CodeOf(InboundOutcome outcome) => outcome switch
-    {
-        InboundOutcome.Delivered => "delivered",
-        InboundOutcome.Operator => "operator",
-        InboundOutcome.OwnerMessage => "owner_message",
-        InboundOutcome.Ignored => "ignored",
-        _ => "blocked",
-    };
 
     // Notices go to every operator chat; the position of the last one delivered is kept beside the journal.
     private async Task ForwardNoticesAsync(ServiceConversationPolicy policy, CancellationToken cancellationToken)

@@ -44,14 +44,7 @@ internal sealed class PolicyMetrics : IDisposable
     {
         if (_decisions.Enabled)
         {
-            _decisions.Add(1, new KeyValuePair<string, object?>("hermes.direction", "inbound"), new KeyValuePair<string, object?>("hermes.outcome", decision.Outcome switch
-            {
-                InboundOutcome.Delivered => "delivered",
-                InboundOutcome.Operator => "operator",
-                InboundOutcome.OwnerMessage => "owner_message",
-                InboundOutcome.Ignored => "ignored",
-                _ => "blocked",
-            }), new KeyValuePair<string, object?>("hermes.reason", decision.Reason.ToCode()));
+            _decisions.Add(1, new KeyValuePair<string, object?>("hermes.direction", "inbound"), new KeyValuePair<string, object?>("hermes.outcome", decision.Outcome.ToCode()), new KeyValuePair<string, object?>("hermes.reason", decision.Reason.ToCode()));
         }
     }
 
