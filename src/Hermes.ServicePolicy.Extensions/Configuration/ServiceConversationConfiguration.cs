@@ -28,25 +28,7 @@ internal sealed class ServiceConversationConfiguration : IConfigureOptions<Servi
         // were read are validated too, so every error shows in one pass and each once.
         var read = ServiceConversationOptionsReader.ReadPartial(Values(), out _);
 
-        options.Enabled = read.Enabled;
-        options.DefaultMode = read.DefaultMode;
-        options.ApprovedChats = read.ApprovedChats;
-        options.ApprovedPatterns = read.ApprovedPatterns;
-        options.AllowAgentInitiatedServiceChats = read.AllowAgentInitiatedServiceChats;
-        options.AutoPromoteRepliedToChats = read.AutoPromoteRepliedToChats;
-        options.MaxNewServiceChatsPerDay = read.MaxNewServiceChatsPerDay;
-        options.RequireExplicitApprovalForFirstContact = read.RequireExplicitApprovalForFirstContact;
-        options.AllowMedia = read.AllowMedia;
-        options.MaxAutoSendsPerChatPerHour = read.MaxAutoSendsPerChatPerHour;
-        options.MaxConsecutiveAgentSendsWithoutReply = read.MaxConsecutiveAgentSendsWithoutReply;
-        options.PendingDraftTtlMinutes = read.PendingDraftTtlMinutes;
-        options.CommandPrefixes = read.CommandPrefixes;
-        options.StateDirectory = read.StateDirectory;
-        options.OperatorChats = read.OperatorChats;
-        options.OperatorCommand = read.OperatorCommand;
-        options.SendConfirmationMinutes = read.SendConfirmationMinutes;
-        options.AuditRetentionDays = read.AuditRetentionDays;
-        options.DefaultRegion = read.DefaultRegion; // every property: a test compares them all by reflection
+        read.CopyTo(options); // every key: the core's one table of keys (a test compares them all by reflection)
     }
 
     public ValidateOptionsResult Validate(string? name, ServiceConversationOptions options)

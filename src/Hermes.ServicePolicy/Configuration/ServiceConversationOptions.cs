@@ -6,7 +6,7 @@ namespace Hermes.ServicePolicy.Configuration;
 /// The <c>whatsapp:service_conversations</c> configuration (docs/configuration.md). Every property has the
 /// conservative default of the spec: nothing applies until <see cref="Enabled"/> is <see langword="true"/>.
 /// Validate with <see cref="ServiceConversationOptionsValidator"/>; read from key/value pairs (either spelling)
-/// with <see cref="ServiceConversationOptionsReader"/>.
+/// with <see cref="ServiceConversationOptionsReader"/>; copy with <see cref="ServiceConversationOptionsCopying"/>.
 /// </summary>
 public sealed class ServiceConversationOptions
 {
@@ -83,28 +83,4 @@ public sealed class ServiceConversationOptions
     /// parser (the <c>Hermes.ServicePolicy.PhoneNumbers</c> package); without one a region is a configuration error.
     /// </summary>
     public string DefaultRegion { get; set; } = string.Empty;
-
-    /// <summary>Creates a deep copy, so a validated configuration cannot be changed behind the policy's back.</summary>
-    public ServiceConversationOptions Clone() => new()
-    {
-        Enabled = Enabled,
-        DefaultMode = DefaultMode,
-        ApprovedChats = new List<string>(ApprovedChats ?? []),
-        ApprovedPatterns = new List<string>(ApprovedPatterns ?? []),
-        AllowAgentInitiatedServiceChats = AllowAgentInitiatedServiceChats,
-        AutoPromoteRepliedToChats = AutoPromoteRepliedToChats,
-        MaxNewServiceChatsPerDay = MaxNewServiceChatsPerDay,
-        RequireExplicitApprovalForFirstContact = RequireExplicitApprovalForFirstContact,
-        AllowMedia = AllowMedia,
-        MaxAutoSendsPerChatPerHour = MaxAutoSendsPerChatPerHour,
-        MaxConsecutiveAgentSendsWithoutReply = MaxConsecutiveAgentSendsWithoutReply,
-        PendingDraftTtlMinutes = PendingDraftTtlMinutes,
-        SendConfirmationMinutes = SendConfirmationMinutes,
-        AuditRetentionDays = AuditRetentionDays,
-        OperatorChats = new List<string>(OperatorChats ?? []),
-        OperatorCommand = OperatorCommand ?? string.Empty,
-        CommandPrefixes = new List<string>(CommandPrefixes ?? []),
-        StateDirectory = StateDirectory ?? string.Empty,
-        DefaultRegion = DefaultRegion ?? string.Empty,
-    };
 }

@@ -19,42 +19,8 @@ namespace Hermes.ServicePolicy.Configuration;
 /// </summary>
 public static class ServiceConversationOptionsReader
 {
-    private enum ValueKind
-    {
-        Boolean,
-        Integer,
-        Mode,
-        Text,
-        List,
-    }
-
-    private sealed record KeyInfo(string Snake, string Pascal, ValueKind Kind);
-
-    private static readonly KeyInfo[] Keys =
-    [
-        new("enabled", nameof(ServiceConversationOptions.Enabled), ValueKind.Boolean),
-        new("default_mode", nameof(ServiceConversationOptions.DefaultMode), ValueKind.Mode),
-        new("approved_chats", nameof(ServiceConversationOptions.ApprovedChats), ValueKind.List),
-        new("approved_patterns", nameof(ServiceConversationOptions.ApprovedPatterns), ValueKind.List),
-        new("allow_agent_initiated_service_chats", nameof(ServiceConversationOptions.AllowAgentInitiatedServiceChats), ValueKind.Boolean),
-        new("auto_promote_replied_to_chats", nameof(ServiceConversationOptions.AutoPromoteRepliedToChats), ValueKind.Boolean),
-        new("max_new_service_chats_per_day", nameof(ServiceConversationOptions.MaxNewServiceChatsPerDay), ValueKind.Integer),
-        new("require_explicit_approval_for_first_contact", nameof(ServiceConversationOptions.RequireExplicitApprovalForFirstContact), ValueKind.Boolean),
-        new("allow_media", nameof(ServiceConversationOptions.AllowMedia), ValueKind.Boolean),
-        new("max_auto_sends_per_chat_per_hour", nameof(ServiceConversationOptions.MaxAutoSendsPerChatPerHour), ValueKind.Integer),
-        new("max_consecutive_agent_sends_without_reply", nameof(ServiceConversationOptions.MaxConsecutiveAgentSendsWithoutReply), ValueKind.Integer),
-        new("pending_draft_ttl_minutes", nameof(ServiceConversationOptions.PendingDraftTtlMinutes), ValueKind.Integer),
-        new("command_prefixes", nameof(ServiceConversationOptions.CommandPrefixes), ValueKind.List),
-        new("state_directory", nameof(ServiceConversationOptions.StateDirectory), ValueKind.Text),
-        new("operator_chats", nameof(ServiceConversationOptions.OperatorChats), ValueKind.List),
-        new("operator_command", nameof(ServiceConversationOptions.OperatorCommand), ValueKind.Text),
-        new("send_confirmation_minutes", nameof(ServiceConversationOptions.SendConfirmationMinutes), ValueKind.Integer),
-        new("audit_retention_days", nameof(ServiceConversationOptions.AuditRetentionDays), ValueKind.Integer),
-        new("default_region", nameof(ServiceConversationOptions.DefaultRegion), ValueKind.Text),
-    ];
-
     /// <summary>The snake_case keys of docs/configuration.md, in the order of the spec.</summary>
-    public static IReadOnlyList<string> SnakeCaseKeys { get; } = Array.ConvertAll(Keys, k => k.Snake);
+    public static IReadOnlyList<string> SnakeCaseKeys { get; } = SnakeNames();
 
     /// <summary>Reads options from key/value pairs relative to the section; see the type's remarks.</summary>
     /// <param name="values">The pairs, for example <c>("enabled", "true")</c>, <c>("approved_chats:0", "+34 600 12 34 56")</c>.</param>
@@ -76,15 +42,15 @@ public static class ServiceConversationOptionsReader
         ArgumentNullException.ThrowIfNull(values);
         var found = new List<ConfigurationError>();
         var options = new ServiceConversationOptions();
-        var spelling = new Dictionary<KeyInfo, string>();
-        var given = new Dictionary<(KeyInfo Key, int Index), string>(); // every value once: a second one is an error, never a silent override
-        var lists = new Dictionary<KeyInfo, SortedDictionary<int, string?>>();
+        var spelling = new Dictionary<OptionDescriptor, string>();
+        var given = new Dictionary<(OptionDescriptor Key, int Index), string>(); // every value once: a second one is an error, never a silent override
+        var lists = new Dictionary<OptionDescriptor, SortedDictionary<int, string?>>();
         foreach (var (rawKey, value) in values)
         {
             var colon = rawKey.IndexOf(':', StringComparison.Ordinal);
             var head = colon < 0 ? rawKey : rawKey[..colon];
             var tail = colon < 0 ? null : rawKey[(colon + 1)..];
-            var key = Find(head, out var usedSnake);
+            var key = OptionDescriptors.Find(head, out var usedSnake);
             if (key is null)
             {
                 found.Add(new ConfigurationError(rawKey, value, NearestKey(head) is { } nearest
@@ -101,7 +67,7 @@ public static class ServiceConversationOptionsReader
             }
 
             spelling[key] = used;
-            if (key.Kind == ValueKind.List)
+            if (key.Kind == OptionKind.List)
             {
                 if (tail is null && value is null)
                 {
@@ -152,14 +118,17 @@ public static class ServiceConversationOptionsReader
 
             given[(key, -1)] = rawKey;
 
-            ReadScalar(options, key, rawKey, value, found);
+            if (key.Read(options, value) is { } problem)
+            {
+                found.Add(new ConfigurationError(rawKey, value, problem));
+            }
         }
 
-        var broken = new HashSet<KeyInfo>();
+        var broken = new HashSet<OptionDescriptor>();
         foreach (var error in found)
         {
             var colon = error.Key.IndexOf(':', StringComparison.Ordinal);
-            if (Find(colon < 0 ? error.Key : error.Key[..colon], out _) is { } key)
+            if (OptionDescriptors.Find(colon < 0 ? error.Key : error.Key[..colon], out _) is { } key)
             {
                 broken.Add(key);
             }
@@ -181,21 +150,7 @@ public static class ServiceConversationOptionsReader
                 }
             }
 
-            switch (key.Snake)
-            {
-                case "approved_chats":
-                    options.ApprovedChats = list;
-                    break;
-                case "approved_patterns":
-                    options.ApprovedPatterns = list;
-                    break;
-                case "operator_chats":
-                    options.OperatorChats = list;
-                    break;
-                default:
-                    options.CommandPrefixes = list;
-                    break;
-            }
+            key.SetItems(options, list);
         }
 
         errors = found;
@@ -225,7 +180,7 @@ public static class ServiceConversationOptionsReader
 
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var key in Keys)
+        foreach (var key in OptionDescriptors.All)
         {
             foreach (var name in (ReadOnlySpan<string>)[key.Snake, key.Pascal])
             {
@@ -272,105 +227,14 @@ public static class ServiceConversationOptionsReader
             && int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 
-    private static KeyInfo? Find(string head, out bool usedSnake)
+    private static string[] SnakeNames()
     {
-        foreach (var key in Keys)
+        var names = new string[OptionDescriptors.All.Count];
+        for (var i = 0; i < names.Length; i++)
         {
-            if (string.Equals(head, key.Snake, StringComparison.OrdinalIgnoreCase))
-            {
-                usedSnake = true;
-                return key;
-            }
-
-            if (string.Equals(head, key.Pascal, StringComparison.OrdinalIgnoreCase))
-            {
-                usedSnake = false;
-                return key;
-            }
+            names[i] = OptionDescriptors.All[i].Snake;
         }
 
-        usedSnake = false;
-        return null;
-    }
-
-    private static void ReadScalar(ServiceConversationOptions options, KeyInfo key, string rawKey, string? value, List<ConfigurationError> errors)
-    {
-        switch (key.Kind)
-        {
-            case ValueKind.Boolean:
-                if (!TryParseBoolean(value, out var flag))
-                {
-                    errors.Add(new ConfigurationError(rawKey, value, "must be true or false"));
-                    return;
-                }
-
-                switch (key.Snake)
-                {
-                    case "enabled": options.Enabled = flag; break;
-                    case "allow_agent_initiated_service_chats": options.AllowAgentInitiatedServiceChats = flag; break;
-                    case "auto_promote_replied_to_chats": options.AutoPromoteRepliedToChats = flag; break;
-                    case "require_explicit_approval_for_first_contact": options.RequireExplicitApprovalForFirstContact = flag; break;
-                    default: options.AllowMedia = flag; break;
-                }
-
-                return;
-
-            case ValueKind.Integer:
-                if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-                {
-                    errors.Add(new ConfigurationError(rawKey, value, "must be a whole number"));
-                    return;
-                }
-
-                switch (key.Snake)
-                {
-                    case "max_new_service_chats_per_day": options.MaxNewServiceChatsPerDay = number; break;
-                    case "max_auto_sends_per_chat_per_hour": options.MaxAutoSendsPerChatPerHour = number; break;
-                    case "max_consecutive_agent_sends_without_reply": options.MaxConsecutiveAgentSendsWithoutReply = number; break;
-                    case "send_confirmation_minutes": options.SendConfirmationMinutes = number; break;
-                    case "audit_retention_days": options.AuditRetentionDays = number; break;
-                    default: options.PendingDraftTtlMinutes = number; break;
-                }
-
-                return;
-
-            case ValueKind.Mode:
-                if (!ServiceChatModes.TryParse(value, out var mode))
-                {
-                    errors.Add(new ConfigurationError(rawKey, value, "must be draft_first, draft_only or autonomous"));
-                    return;
-                }
-
-                options.DefaultMode = mode;
-                return;
-
-            default:
-                if (key.Snake == "default_region")
-                {
-                    options.DefaultRegion = value ?? string.Empty;
-                }
-                else if (key.Snake == "operator_command")
-                {
-                    options.OperatorCommand = value ?? string.Empty;
-                }
-                else
-                {
-                    options.StateDirectory = value ?? string.Empty;
-                }
-
-                return;
-        }
-    }
-
-    private static bool TryParseBoolean(string? value, out bool flag)
-    {
-        flag = false;
-        if (string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
-        {
-            flag = true;
-            return true;
-        }
-
-        return string.Equals(value, "false", StringComparison.OrdinalIgnoreCase);
+        return names;
     }
 }

@@ -49,15 +49,9 @@ public static class ServiceConversationOptionsValidator
         var errors = new List<ConfigurationError>();
         var snapshot = options.Clone();
         var national = ValidateRegion(errors, snapshot, nationalNumbers);
-        Range(errors, "max_new_service_chats_per_day", snapshot.MaxNewServiceChatsPerDay, 0, 1000);
-        Range(errors, "max_auto_sends_per_chat_per_hour", snapshot.MaxAutoSendsPerChatPerHour, 0, 10000);
-        Range(errors, "max_consecutive_agent_sends_without_reply", snapshot.MaxConsecutiveAgentSendsWithoutReply, 0, 1000);
-        Range(errors, "pending_draft_ttl_minutes", snapshot.PendingDraftTtlMinutes, 1, 10080);
-        Range(errors, "send_confirmation_minutes", snapshot.SendConfirmationMinutes, 1, 1440);
-        Range(errors, "audit_retention_days", snapshot.AuditRetentionDays, 0, 36500);
-        if (!Enum.IsDefined(snapshot.DefaultMode))
+        foreach (var key in OptionDescriptors.All)
         {
-            errors.Add(new ConfigurationError("default_mode", snapshot.DefaultMode.ToString(), "must be draft_first, draft_only or autonomous"));
+            key.Validate(snapshot, errors); // each value's own rules (ranges, modes); rules across keys follow
         }
 
         var approved = new HashSet<ChatId>();
@@ -191,14 +185,6 @@ public static class ServiceConversationOptionsValidator
 
         options.DefaultRegion = region;
         return new NationalNumbering(parser, region);
-    }
-
-    private static void Range(List<ConfigurationError> errors, string key, int value, int min, int max)
-    {
-        if (value < min || value > max)
-        {
-            errors.Add(new ConfigurationError(key, value.ToString(CultureInfo.InvariantCulture), $"must be between {min} and {max}"));
-        }
     }
 
     /// <summary>

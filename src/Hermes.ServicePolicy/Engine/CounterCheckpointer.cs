@@ -21,7 +21,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
 
     private readonly Journal _journal;
     private readonly StateProjection _state;
-    private readonly IRateLimiter _limiter;
+    private readonly IRateLimiterState _limiter;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception> _report;
     private readonly ITimer _timer;
@@ -32,7 +32,7 @@ internal sealed class CounterCheckpointer : IAsyncDisposable
     private int _disposed;
     private Task _timerSave = Task.CompletedTask;
 
-    public CounterCheckpointer(Journal journal, StateProjection state, IRateLimiter limiter, TimeProvider time, Action<string, Exception> report)
+    public CounterCheckpointer(Journal journal, StateProjection state, IRateLimiterState limiter, TimeProvider time, Action<string, Exception> report)
     {
         _journal = journal;
         _state = state;

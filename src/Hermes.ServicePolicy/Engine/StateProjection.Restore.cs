@@ -72,7 +72,7 @@ internal sealed partial class StateProjection
     public void Restore(PolicyCheckpoint checkpoint)
     {
         var rateLimits = ToPrimaries(checkpoint.RateLimits);
-        _limiter.RestoreState(rateLimits);
+        _limiterState.RestoreState(rateLimits);
         foreach (var window in rateLimits.Chats)
         {
             if (window.Consecutive > 0)

@@ -16,8 +16,13 @@ namespace Hermes.ServicePolicy.Engine;
 internal sealed partial class StateProjection
 {
     private readonly IRateLimiter _limiter;
+    private readonly IRateLimiterState _limiterState;
 
-    public StateProjection(IRateLimiter limiter) => _limiter = limiter;
+    public StateProjection(IRateLimiter limiter, IRateLimiterState limiterState)
+    {
+        _limiter = limiter;
+        _limiterState = limiterState;
+    }
 
     /// <summary>
     /// Gets or sets whether autonomous sends and replies are counted from the log (a shared store: every permit and reply

@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using System.Xml;
+using Hermes.ServicePolicy.Engine;
 using Hermes.ServicePolicy.Identity;
 
 namespace Hermes.ServicePolicy.Policy;
@@ -53,8 +54,11 @@ public enum OutboundOutcome
 }
 
 /// <summary>The policy's answer for an inbound message. A value type: deciding allocates nothing.</summary>
-public readonly struct InboundDecision
+public readonly struct InboundDecision : IPolicyResult
 {
+    /// <inheritdoc />
+    bool IPolicyResult.IsNotFound => Reason is ReasonCode.UnknownDraft or ReasonCode.UnknownSend;
+
     /// <summary>Creates a decision; use <see cref="Delivered"/> and <see cref="Blocked"/>.</summary>
     internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error, bool isCommand = false)
     {
@@ -164,8 +168,11 @@ public readonly struct InboundDecision
 }
 
 /// <summary>The policy's answer for an outbound message or a draft approval. A value type: deciding allocates nothing.</summary>
-public readonly struct OutboundDecision
+public readonly struct OutboundDecision : IPolicyResult
 {
+    /// <inheritdoc />
+    bool IPolicyResult.IsNotFound => Reason is ReasonCode.UnknownDraft or ReasonCode.UnknownSend;
+
     /// <summary>Creates a decision; use <see cref="Permit"/>, <see cref="Drafted"/> and <see cref="Denied"/>.</summary>
     internal OutboundDecision(OutboundOutcome outcome, ReasonCode reason, ChatId chat, DraftId draft, string? text, string? sessionId, TimeSpan? retryAfter, bool isFirstContact, Exception? error, SendId send = default)
     {
@@ -247,8 +254,11 @@ public readonly struct OutboundDecision
 }
 
 /// <summary>The answer to an operator action (approve chat, set mode, pause, resume, revoke, alias, reject draft).</summary>
-public readonly struct OperatorResult
+public readonly struct OperatorResult : IPolicyResult
 {
+    /// <inheritdoc />
+    bool IPolicyResult.IsNotFound => Reason is ReasonCode.UnknownDraft or ReasonCode.UnknownSend;
+
     /// <summary>Creates a result; use <see cref="Success"/> and <see cref="Failed"/>.</summary>
     internal OperatorResult(ReasonCode reason, Exception? error)
     {
@@ -279,8 +289,11 @@ public readonly struct OperatorResult
 }
 
 /// <summary>The outcome of applying a configuration.</summary>
-public sealed class ConfigurationResult
+public sealed class ConfigurationResult : IPolicyResult
 {
+    /// <inheritdoc />
+    bool IPolicyResult.IsNotFound => false;
+
     /// <summary>Creates a result.</summary>
     public ConfigurationResult(bool accepted, System.Collections.Generic.IReadOnlyList<Configuration.ConfigurationError> errors, Exception? error)
     {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Audit;
@@ -22,13 +21,13 @@ namespace Hermes.ServicePolicy.Policy;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A façade over four parts (docs/architecture.md): the rules (pure functions of chat view, request, configuration and
-/// now, in <c>Rules/</c>), the state projection (the tables and the one <c>Apply</c>), the journal (the gate, the log
-/// position, append then apply then publish) and the audit outbox (sinks fed after the fact). State is event-sourced:
+/// A thin façade (docs/architecture.md) over internal handlers: the inbound gate, the outbound gate (the rule pipeline,
+/// the mode step, the limits), draft approvals, send confirmations, operator actions, configuration changes, the sweep
+/// and the queries. Each change runs in one unit of work: enter the journal's gate, read the clock once, decide on the
+/// configuration of that moment, commit; with a shared store, decide again after a conflict. State is event-sourced:
 /// every change is a <see cref="PolicyEvent"/> appended to the <see cref="IServiceStateStore"/> first and applied to
-/// memory second; a change whose append fails never takes effect (the caller gets
-/// <see cref="ReasonCode.PolicyUnavailable"/>). Audit sinks are fed from a queue after the fact and never hold a
-/// decision.
+/// memory second; a change whose append fails never takes effect (<see cref="ReasonCode.PolicyUnavailable"/>). Audit
+/// sinks are fed from a queue after the fact and never hold a decision.
 /// </para>
 /// <para>
 /// Reads are lock-free: the configuration is an immutable snapshot swapped atomically, chat records are immutable
@@ -36,7 +35,7 @@ namespace Hermes.ServicePolicy.Policy;
 /// chat's rate-limit lock and records its permit in a preallocated ring.
 /// </para>
 /// </remarks>
-public sealed partial class ServiceConversationPolicy : IServiceConversationPolicy, IKnownChatSource, IAsyncDisposable
+public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKnownChatSource, IAsyncDisposable
 {
     /// <summary>The actor of changes the policy makes on its own (promotion, expiry, confirmations, alias links from the transport).</summary>
     public const string SystemActor = ActorNames.SystemActor;
@@ -50,40 +49,29 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <summary>The most <c>inbound_blocked</c> events written in one UTC clock hour, roll-ups included.</summary>
     public const int MaxInboundBlockedEventsPerHour = BlockLedger.MaxEventsPerHour;
 
-    private readonly IServiceStateStore _store;
-    private readonly IDisposable? _ownedStore;
-    private readonly IRateLimiter _limiter;
-    private readonly TimeProvider _time;
-    private readonly Action<PolicyFailure>? _onFailure;
-    private readonly INationalNumberParser? _nationalNumbers;
-    private readonly StateProjection _state;
-    private readonly Journal _journal;
-    private readonly AuditOutbox _outbox;
-    private readonly CounterCheckpointer _checkpoints;
-    private readonly Snapshotter _snapshots;
-    private readonly PolicyMetrics _metrics;
-    private PolicyConfiguration _configuration = ServiceConversationOptionsValidator.Defaults;
-    private int _disposed;
+    /// <summary>How often a decision is made again after a conflict before it answers <c>policy_unavailable</c>.</summary>
+    public const int MaxConflictRetries = UnitOfWork.MaxConflictRetries;
+
+    private readonly PolicyCore _core;
+    private readonly InboundGate _inbound;
+    private readonly OutboundGate _outbound;
+    private readonly DraftApprovals _drafts;
+    private readonly SendConfirmations _sends;
+    private readonly PolicyHandlers _more;
 
     internal ServiceConversationPolicy(PolicyParts parts)
     {
-        _store = parts.Store;
-        _ownedStore = parts.OwnedStore;
-        _limiter = parts.Limiter;
-        _time = parts.Time;
-        _onFailure = parts.OnFailure;
-        _nationalNumbers = parts.NationalNumbers;
-        _metrics = new PolicyMetrics(parts.MeterFactory);
-        _shared = parts.Store.IsShared;
-        _state = new StateProjection(_limiter) { CountsSendsFromLog = _shared };
-        _outbox = new AuditOutbox(parts.Sinks, _time, Report);
-        _journal = new Journal(_store, _state, _outbox, _metrics.Committed, Report);
-        _checkpoints = new CounterCheckpointer(_journal, _state, _limiter, _time, Report) { Shared = _shared };
-        _snapshots = new Snapshotter(_journal, _state, _limiter, _store, _time, Report) { MinimumEvents = parts.SnapshotEvents };
-        _journal.Committed = _snapshots.OnCommitted;
+        _core = new PolicyCore(parts);
+        var blocks = new BlockWriter(_core);
+        var limits = new OutboundLimits(_core);
+        _inbound = new InboundGate(_core, blocks, new OwnerMessages(_core));
+        _outbound = new OutboundGate(_core, OutboundPipeline.Default, limits);
+        _drafts = new DraftApprovals(_core, OutboundPipeline.Default, limits);
+        _sends = new SendConfirmations(_core);
+        _more = new PolicyHandlers(_core, blocks);
         var directory = new ChatDirectory(parts.RecentChats, this);
         Directory = directory;
-        Resolver = new ChatTargetResolver(directory, this, () => Volatile.Read(ref _configuration).National);
+        Resolver = new ChatTargetResolver(directory, this, () => _core.Settings.Current.National);
     }
 
     /// <summary>How often changed counters are checkpointed: at least once a second.</summary>
@@ -96,35 +84,137 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     public IChatTargetResolver Resolver { get; }
 
     /// <inheritdoc />
-    public bool IsEnabled => Volatile.Read(ref _configuration).Enabled;
+    public bool IsEnabled => _core.Settings.Current.Enabled;
 
     /// <summary>Gets a copy of the configuration in force (the built-in defaults until one is applied).</summary>
-    public ServiceConversationOptions Options => Volatile.Read(ref _configuration).Options.Clone();
+    public ServiceConversationOptions Options => _core.Settings.Current.Options.Clone();
 
     /// <summary>Gets the number of chats with runtime state.</summary>
-    public int ChatCount => _state.Chats.Count;
+    public int ChatCount => _core.State.Chats.Count;
+
+    /// <summary>Gets how many audit events wait for a sink that is behind (0 when every sink has caught up).</summary>
+    public int AuditBacklog => _core.Outbox.Backlog;
+
+    /// <inheritdoc />
+    public long HistoryPosition => _core.Journal.Position;
+
+    /// <inheritdoc />
+    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default) => _inbound.DecideAsync(message, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The check order of docs/behaviour.md, as the rule pipeline of <c>Rules/Pipeline</c>, then the mode step and the limits.</remarks>
+    public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default) => _outbound.DecideAsync(request, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ConfirmSendAsync(SendId send, SendReport report, CancellationToken cancellationToken = default) => _sends.ConfirmAsync(send, report, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ConfirmSendAsync(OutboundDecision permit, SendReport report, CancellationToken cancellationToken = default) => _sends.ConfirmAsync(permit, report, cancellationToken);
+
+    /// <inheritdoc />
+    public bool TryTakePermit(in OutboundDecision permit) => _sends.TryTake(permit);
+
+    /// <inheritdoc />
+    public IReadOnlyList<PendingSendInfo> GetPendingSends() => _sends.Pending();
+
+    /// <inheritdoc />
+    public ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default) => _drafts.ApproveAsync(draft, approvedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> RejectDraftAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default) => _drafts.RejectAsync(draft, rejectedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ApproveChatAsync(ChatId chat, string approvedBy, ServiceChatMode? mode = null, CancellationToken cancellationToken = default) => _more.Operator.ApproveChatAsync(chat, approvedBy, mode, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> SetModeAsync(ChatId chat, ServiceChatMode mode, string changedBy, CancellationToken cancellationToken = default) => _more.Operator.SetModeAsync(chat, mode, changedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> PauseAsync(ChatId chat, string pausedBy, CancellationToken cancellationToken = default) => _more.Operator.PauseAsync(chat, pausedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ResumeAsync(ChatId chat, string resumedBy, CancellationToken cancellationToken = default) => _more.Operator.ResumeAsync(chat, resumedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> RevokeAsync(ChatId chat, string revokedBy, CancellationToken cancellationToken = default) => _more.Operator.RevokeAsync(chat, revokedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default) => _more.Operator.LinkAliasAsync(chat, otherChat, linkedBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ApproveChatAsync(string target, string approvedBy, ServiceChatMode? mode = null, CancellationToken cancellationToken = default)
+        => OnTargetAsync(target, chat => ApproveChatAsync(chat, approvedBy, mode, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> SetModeAsync(string target, ServiceChatMode mode, string changedBy, CancellationToken cancellationToken = default)
+        => OnTargetAsync(target, chat => SetModeAsync(chat, mode, changedBy, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> PauseAsync(string target, string pausedBy, CancellationToken cancellationToken = default)
+        => OnTargetAsync(target, chat => PauseAsync(chat, pausedBy, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> ResumeAsync(string target, string resumedBy, CancellationToken cancellationToken = default)
+        => OnTargetAsync(target, chat => ResumeAsync(chat, resumedBy, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<OperatorResult> RevokeAsync(string target, string revokedBy, CancellationToken cancellationToken = default)
+        => OnTargetAsync(target, chat => RevokeAsync(chat, revokedBy, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ConfigurationResult> ApplyConfigurationAsync(ServiceConversationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return _more.Configuration.ApplyAsync(options, cancellationToken);
+    }
 
     /// <summary>
-    /// Stops the timers, writes the roll-up of blocked messages and the counters (a clean shutdown forgets nothing),
-    /// gives the audit sinks a last chance to catch up, and closes a store the builder opened.
+    /// Reads a configuration from key/value pairs (either spelling; see <see cref="ServiceConversationOptionsReader"/>)
+    /// and applies it as <see cref="ApplyConfigurationAsync(ServiceConversationOptions, CancellationToken)"/> does; unreadable input is refused and audited the same way.
     /// </summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
+    public ValueTask<ConfigurationResult> ApplyConfigurationAsync(IEnumerable<KeyValuePair<string, string?>> values, CancellationToken cancellationToken = default)
+        => _more.Configuration.ApplyAsync(values, cancellationToken);
 
-        await StopFollowingAsync().ConfigureAwait(false);
-        await FlushRollupsAtShutdownAsync().ConfigureAwait(false);
-        await _checkpoints.DisposeAsync().ConfigureAwait(false);
-        await _snapshots.Last.ConfigureAwait(false);
-        await _snapshots.TakeAsync(CancellationToken.None).ConfigureAwait(false); // the next start-up reads it and nothing more
-        await _outbox.DisposeAsync().ConfigureAwait(false);
-        _ownedStore?.Dispose(); // closes files: nothing to wait for
-        _journal.Dispose();
-        _metrics.Dispose();
+    /// <inheritdoc />
+    public ValueTask<SweepResult> SweepAsync(CancellationToken cancellationToken = default) => _more.Maintenance.SweepAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ChatStatus GetStatus(ChatId chat) => _more.Queries.GetStatus(chat);
+
+    /// <inheritdoc />
+    ServiceChatStatus IKnownChatSource.GetStatus(ChatId chat) => GetStatus(chat).Status;
+
+    /// <inheritdoc />
+    public IReadOnlyList<KnownChat> GetKnownChats() => _more.Queries.GetKnownChats();
+
+    /// <inheritdoc />
+    public ChatId GetPrimary(ChatId chat) => _core.State.PrimaryOf(chat);
+
+    /// <inheritdoc />
+    public void ObserveName(ChatId chat, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        _core.State.Names[_core.State.PrimaryOf(chat)] = name;
     }
+
+    /// <summary>Gets a chat's last known display name, if any (as the host's transport reported it).</summary>
+    public string? GetChatName(ChatId chat) => _core.State.NameOf(_core.State.PrimaryOf(chat));
+
+    /// <inheritdoc />
+    public IReadOnlyList<DraftInfo> GetPendingDrafts() => _more.Queries.GetPendingDrafts();
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<PolicyEvent> ReadHistoryAsync(HistoryQuery? query = null, CancellationToken cancellationToken = default) => _more.Queries.ReadHistoryAsync(query, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<Notices.OperatorNotice> ReadNoticesAsync(long afterSequence = 0, CancellationToken cancellationToken = default) => _more.Queries.ReadNoticesAsync(afterSequence, cancellationToken);
+
+    /// <summary>
+    /// Takes a snapshot of the whole state now (the store keeps the newest two), so the next start-up replays only what
+    /// follows it. The policy takes them on its own in the background and at shutdown; hosts rarely need this.
+    /// </summary>
+    /// <returns>Whether a snapshot was written (false when nothing changed since the last one, or it failed and was reported).</returns>
+    public ValueTask<bool> SnapshotAsync(CancellationToken cancellationToken = default) => _core.Snapshots.TakeAsync(cancellationToken);
 
     /// <summary>
     /// Saves the batched bookkeeping (rate-limit counters, suppressed block counts, open autonomous permits) now, and
@@ -133,139 +223,69 @@ public sealed partial class ServiceConversationPolicy : IServiceConversationPoli
     /// <returns>Whether every audit sink has caught up.</returns>
     public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
-        await _checkpoints.SaveAsync(force: true, cancellationToken).ConfigureAwait(false);
-        return await _outbox.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Gets how many audit events wait for a sink that is behind (0 when every sink has caught up).</summary>
-    public int AuditBacklog => _outbox.Backlog;
-
-    /// <summary>Gets the configuration in force (the command processor reads the operator settings from it).</summary>
-    internal PolicyConfiguration Configuration => Volatile.Read(ref _configuration);
-
-    /// <summary>Gets the policy's clock.</summary>
-    internal TimeProvider Time => _time;
-
-    /// <summary>The draft a handle (<c>K7QM</c>, any case) or a full draft id names, or default.</summary>
-    internal DraftId FindDraft(string handleOrId)
-        => _state.Drafts.ContainsKey(handleOrId) || _state.Decided.IsDecided(handleOrId) ? new DraftId(handleOrId)
-            : _state.Handles.Find(handleOrId) is { } id ? new DraftId(id) : default;
-
-    /// <summary>How many chats are paused and revoked now.</summary>
-    internal (int Paused, int Revoked) CountPausedAndRevoked()
-    {
-        int paused = 0, revoked = 0;
-        foreach (var (_, record) in _state.Chats.Records())
-        {
-            paused += record is { IsService: true, Paused: true } ? 1 : 0;
-            revoked += record.Revoked ? 1 : 0;
-        }
-
-        return (paused, revoked);
-    }
-
-    /// <summary>Gets how many blocked (chat, reason) pairs and blocked chats the policy remembers (tests of its memory bounds).</summary>
-    internal (int Pairs, int Chats) BlockMemory => _state.Blocks.Size;
-
-    /// <summary>Gets how many characters of draft text the policy keeps in memory (tests of its memory bounds).</summary>
-    internal long RetainedDraftText
-    {
-        get
-        {
-            long total = 0;
-            foreach (var draft in _state.Drafts.Values)
-            {
-                total += draft.Text.Length;
-            }
-
-            return total;
-        }
-    }
-
-    /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
-    internal Task TimerCheckpoint => _checkpoints.TimerSave;
-
-    /// <summary>Rebuilds state from the store's log. Called once by the builder, before any decision.</summary>
-    internal async ValueTask LoadAsync(CancellationToken cancellationToken)
-    {
-        await _journal.LoadAsync(snapshot => ProjectionSnapshotReader.Restore(snapshot, _state, _limiter), cancellationToken).ConfigureAwait(false);
-        StartFollowing();
+        await _core.Checkpoints.SaveAsync(force: true, cancellationToken).ConfigureAwait(false);
+        return await _core.Outbox.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Takes a snapshot of the whole state now (the store keeps the newest two), so the next start-up replays only what
-    /// follows it. The policy takes them on its own in the background and at shutdown; hosts rarely need this.
+    /// Stops the timers, writes the roll-up of blocked messages and the counters (a clean shutdown forgets nothing),
+    /// gives the audit sinks a last chance to catch up, and closes a store the builder opened.
     /// </summary>
-    /// <returns>Whether a snapshot was written (false when nothing changed since the last one, or it failed and was reported).</returns>
-    public ValueTask<bool> SnapshotAsync(CancellationToken cancellationToken = default) => _snapshots.TakeAsync(cancellationToken);
-
-    /// <summary>The whole state as a snapshot would encode it now (tests compare a restored state with a replayed one).</summary>
-    internal async ValueTask<byte[]> EncodeStateAsync()
+    public async ValueTask DisposeAsync()
     {
-        await _journal.EnterAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        if (await _more.BeginDisposeAsync().ConfigureAwait(false))
         {
-            return ProjectionSnapshotWriter.Encode(_state, _limiter, _journal.Position, _time.GetUtcNow());
-        }
-        finally
-        {
-            _journal.Exit();
+            await _core.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Gets the configuration in force (the command processor reads the operator settings from it).</summary>
+    internal PolicyConfiguration Configuration => _core.Settings.Current;
+
+    /// <summary>Gets the policy's clock.</summary>
+    internal TimeProvider Time => _core.Time;
+
+    /// <summary>Rebuilds state from the store's log and starts following a shared store. Called once by the builder, before any decision.</summary>
+    internal async ValueTask LoadAsync(CancellationToken cancellationToken)
+    {
+        await _core.LoadAsync(cancellationToken).ConfigureAwait(false);
+        _more.Follower.Start();
+    }
+
+    /// <summary>The draft a handle (<c>K7QM</c>, any case) or a full draft id names, or default.</summary>
+    internal DraftId FindDraft(string handleOrId) => _drafts.Find(handleOrId);
+
+    /// <summary>How many chats are paused and revoked now.</summary>
+    internal (int Paused, int Revoked) CountPausedAndRevoked() => _more.Queries.CountPausedAndRevoked();
+
+    /// <summary>Gets how many blocked (chat, reason) pairs and blocked chats the policy remembers (tests of its memory bounds).</summary>
+    internal (int Pairs, int Chats) BlockMemory => _core.State.Blocks.Size;
+
+    /// <summary>Gets how many characters of draft text the policy keeps in memory (tests of its memory bounds).</summary>
+    internal long RetainedDraftText => _more.Queries.RetainedDraftText();
 
     /// <summary>Gets how many drafts are held in memory (pending, or approved with their send unreported), and how many decided ids are remembered.</summary>
-    internal (int Drafts, int Decided) DraftMemory => (_state.Drafts.Count, _state.Decided.Count);
+    internal (int Drafts, int Decided) DraftMemory => (_core.State.Drafts.Count, _core.State.Decided.Count);
+
+    /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
+    internal Task TimerCheckpoint => _core.Checkpoints.TimerSave;
 
     /// <summary>Gets the background snapshot started last (tests await it).</summary>
-    internal Task BackgroundSnapshot => _snapshots.Last;
+    internal Task BackgroundSnapshot => _core.Snapshots.Last;
 
-    private void Report(string operation, Exception exception)
+    /// <summary>The whole state as a snapshot would encode it now (tests compare a restored state with a replayed one).</summary>
+    internal ValueTask<byte[]> EncodeStateAsync()
+        => _core.Work.RunAsync(
+            _core,
+            static (scope, core, _) => new ValueTask<byte[]>(ProjectionSnapshotWriter.Encode(core.State, core.LimiterState, core.Journal.Position, scope.Now)),
+            static (_, error) => throw new InvalidOperationException("The clock failed.", error),
+            CancellationToken.None);
+
+    private async ValueTask<OperatorResult> OnTargetAsync(string target, Func<ChatId, ValueTask<OperatorResult>> act, CancellationToken cancellationToken)
     {
-        try
-        {
-            _onFailure?.Invoke(new PolicyFailure(operation, exception));
-        }
-#pragma warning disable CA1031 // A failing failure handler must not turn a closed answer into an exception.
-        catch
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    // Permits are numbered in this process's epoch, fixed by its first committed change (a configuration always is one).
-    private static InvalidOperationException NoEpoch() => new("No change has been committed by this process, so it cannot number send permits.");
-
-    private bool TryNow(out DateTimeOffset now, out Exception? error)
-    {
-        try
-        {
-            now = _time.GetUtcNow();
-            error = null;
-            return true;
-        }
-#pragma warning disable CA1031 // Any clock failure is answered by failing closed, and reported.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Report("clock", ex);
-            now = default;
-            error = ex;
-            return false;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ValueTask<InboundDecision> Done(InboundDecision decision)
-    {
-        _metrics.Inbound(decision);
-        return new(decision);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ValueTask<OutboundDecision> Done(OutboundDecision decision)
-    {
-        _metrics.Outbound(decision, approval: false);
-        return new(decision);
+        ArgumentNullException.ThrowIfNull(target);
+        var resolved = await Resolver.ResolveAsync(target, cancellationToken).ConfigureAwait(false);
+        return resolved.IsResolved ? await act(resolved.Chat).ConfigureAwait(false) : OperatorResult.Failed(resolved.Reason);
     }
 }
 
@@ -275,6 +295,7 @@ internal sealed record PolicyParts(
     IDisposable? OwnedStore,
     IReadOnlyList<IAuditSink> Sinks,
     IRateLimiter Limiter,
+    IRateLimiterState LimiterState,
     TimeProvider Time,
     IRecentChatSource RecentChats,
     Action<PolicyFailure>? OnFailure,

@@ -101,6 +101,11 @@ public sealed class ServiceConversationPolicyBuilder
     }
 
     /// <summary>Replaces the default <see cref="SlidingLogRateLimiter"/>.</summary>
+    /// <remarks>
+    /// The policy records into the limiter what it reads back from its log (first contacts; with a shared store every
+    /// counted send and reply). Only the built-in limiter's counters are saved with the policy's state (batched records,
+    /// snapshots) and pruned by its sweep: a limiter of your own keeps its counters across restarts itself.
+    /// </remarks>
     public ServiceConversationPolicyBuilder WithRateLimiter(IRateLimiter limiter)
     {
         ArgumentNullException.ThrowIfNull(limiter);
@@ -183,8 +188,11 @@ public sealed class ServiceConversationPolicyBuilder
             ownedStore = fileStore;
         }
 
+        // The built-in limiter's counters are saved with the policy's state; a host's limiter keeps its own (see WithRateLimiter).
+        var limiter = _limiter ?? new SlidingLogRateLimiter();
+        var limiterState = limiter as IRateLimiterState ?? new HostRateLimiterState(limiter);
         var policy = new ServiceConversationPolicy(new PolicyParts(
-            store, ownedStore, [.. _sinks], _limiter ?? new SlidingLogRateLimiter(), _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents));
+            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents));
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

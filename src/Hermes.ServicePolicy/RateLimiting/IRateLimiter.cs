@@ -8,6 +8,18 @@ namespace Hermes.ServicePolicy.RateLimiting;
 /// hour, and autonomous sends in a row without a reply. Every acquire checks and counts atomically, so concurrent
 /// callers can never overshoot a limit. Time is passed in (from the policy's <see cref="TimeProvider"/>).
 /// </summary>
+/// <remarks>
+/// <para>
+/// This is the seam a host may replace (<c>WithRateLimiter</c>): acquire, record, release, and the two reads the policy
+/// needs. The policy records into it everything it reads back from its log (first contacts; with a shared store every
+/// counted send and reply), so a limiter of the host's sees what the built-in one would.
+/// </para>
+/// <para>
+/// Saving and restoring counters with the policy's own state (the batched <c>counters_saved</c> records and snapshots)
+/// belongs to the built-in <see cref="SlidingLogRateLimiter"/>: a limiter of the host's keeps its own counters across
+/// restarts (in its own store) and is never asked to capture or restore them.
+/// </para>
+/// </remarks>
 public interface IRateLimiter
 {
     /// <summary>Acquires a new-chat slot in the rolling 24 h window, or says when the oldest slot frees.</summary>
@@ -45,19 +57,4 @@ public interface IRateLimiter
     /// does nothing.
     /// </summary>
     void MergeChats(ChatId linked, ChatId primary);
-
-    /// <summary>Copies the autonomous-send counters that were counted before <paramref name="now"/>'s hour ended, for a checkpoint.</summary>
-    RateLimiterState CaptureState(DateTimeOffset now);
-
-    /// <summary>
-    /// Copies the counters of the chats whose counters changed since the last call (all of them the first time is not
-    /// required): the batched <c>counters_saved</c> record costs what changed, not what exists.
-    /// </summary>
-    RateLimiterState CaptureChanges(DateTimeOffset now);
-
-    /// <summary>
-    /// Sets the counters of each chat in <paramref name="state"/> to the ones given (and the new-chat window, when it
-    /// carries one): at start-up, from a snapshot and then from each later <c>counters_saved</c> record, before any decision.
-    /// </summary>
-    void RestoreState(RateLimiterState state);
 }

@@ -13,7 +13,7 @@ namespace Hermes.ServicePolicy.RateLimiting;
 /// buffer), so a limit is never exceeded at a window edge as fixed windows allow. Each window takes a short lock of
 /// its own; chats never contend with one another. Steady-state acquires allocate nothing.
 /// </summary>
-public sealed class SlidingLogRateLimiter : IRateLimiter
+public sealed class SlidingLogRateLimiter : IRateLimiter, IRateLimiterState
 {
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
@@ -71,11 +71,11 @@ public sealed class SlidingLogRateLimiter : IRateLimiter
         return TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit, ref cache);
     }
 
-    /// <summary>
-    /// The same, with the chat's counters cached by the caller (the policy keeps them in the chat's slot), so the hot
-    /// send path finds them without a second dictionary lookup.
-    /// </summary>
-    internal RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit, ref object? cache)
+    // The same, with the chat's counters cached by the caller (in the chat's slot): the hot path takes no second lookup.
+    RateLimitDecision IRateLimiterState.TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit, ref object? cache)
+        => TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit, ref cache);
+
+    private RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit, ref object? cache)
     {
         if (hourlyLimit <= 0)
         {

@@ -19,6 +19,9 @@ internal static class ActorNames
     /// <summary>The actor of sends the operator asked the agent to make, when the request names no one.</summary>
     public const string OperatorActor = "operator";
 
+    /// <summary>The actor of an <c>owner_message</c> event: the account's owner, typing on their own phone.</summary>
+    public const string OwnerActor = "owner";
+
     /// <summary>The longest actor name, after trimming.</summary>
     public const int MaxLength = 128;
 

@@ -25,13 +25,6 @@ internal static class DraftRules
         };
     }
 
-    /// <summary>What approving re-checks at that moment: the chain before the mode step, and that a follow-up's chat is still a service chat.</summary>
-    public static ReasonCode Approval(DraftRecord draft, in ChatView view, PolicyConfiguration configuration)
-    {
-        var reason = OutboundRules.BeforeMode(view, draft.HasMedia, configuration);
-        return reason == ReasonCode.None && !draft.IsFirstContact && !view.IsService ? ReasonCode.UnknownChat : reason;
-    }
-
     /// <summary>The approval's permit event: <c>first_contact_approved</c> (taking a slot when the chat is not a service chat yet) or <c>draft_approved</c>.</summary>
     public static PolicyEvent Permit(DraftRecord draft, in ChatView view, string actor, SendId send, bool tookSlot, DateTimeOffset now, PolicyConfiguration configuration) => new()
     {

@@ -10,7 +10,6 @@ namespace Hermes.ServicePolicy.Rules;
 /// <summary>Where an outbound request goes once nothing denied it (docs/behaviour.md#states-and-modes).</summary>
 internal enum OutboundRoute
 {
-    Denied,
     FirstContactDraft,
     FirstContactPermit,
     FollowUpDraft,
@@ -18,9 +17,8 @@ internal enum OutboundRoute
 }
 
 /// <summary>
-/// The outbound check order of docs/behaviour.md, as pure functions of (chat view, request, configuration, now). The
-/// fast path, the slow path and approvals all call <see cref="BeforeMode"/>: the revoked → paused → media chain is
-/// written once.
+/// The outbound decision's pure pieces besides the rule pipeline (<see cref="OutboundPipeline"/>): the kind of a chat,
+/// the mode step (<see cref="Route"/>), and the events a decision writes.
 /// </summary>
 internal static class OutboundRules
 {
@@ -34,52 +32,20 @@ internal static class OutboundRules
         _ => ReasonCode.InvalidChat,
     };
 
-    /// <summary>Revoked, then paused, then media: every denial that comes before the mode step (and before any draft).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReasonCode BeforeMode(in ChatView view, bool hasMedia, PolicyConfiguration configuration)
-        => view.IsRevoked ? ReasonCode.Revoked
-            : view.IsPaused ? ReasonCode.Paused
-            : hasMedia && !configuration.AllowMedia ? ReasonCode.MediaNotAllowed
-            : ReasonCode.None;
-
     /// <summary>
-    /// Whether the request is an autonomous send that needs no event at all: the fast path's condition. Anything else
-    /// (a denial to audit, a draft, a first contact, a session to bind) goes through <see cref="Route"/> inside the gate.
+    /// Where a request goes once <see cref="OutboundPipeline"/> passed it: the mode step. A chat that is not a service
+    /// chat gets a first contact (a draft when approval is required, or when the agent writes to a chat that wrote to
+    /// us unasked: no auto-reply, ever); a service chat a permit (autonomous) or a draft (<c>draft_first</c>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool NeedsNoEvent(in ChatView view, in OutboundRequest request, PolicyConfiguration configuration)
-        => view.IsService
-            && BeforeMode(view, request.HasMedia, configuration) == ReasonCode.None
-            && view.Mode == ServiceChatMode.Autonomous
-            && (request.SessionId is null || view.Session is not null);
-
-    /// <summary>The route of a request, after the kind check: a denial reason, or where it goes.</summary>
-    public static (OutboundRoute Route, ReasonCode Reason) Route(in ChatView view, in OutboundRequest request, PolicyConfiguration configuration, bool recentlyBlocked, bool isOperatorChat = false)
+    public static OutboundRoute Route(in ChatView view, in OutboundRequest request, PolicyConfiguration configuration, bool recentlyBlocked)
     {
-        if (isOperatorChat)
-        {
-            return (OutboundRoute.Denied, ReasonCode.InvalidState); // the owner's own chat is never a service chat
-        }
-
-        var reason = BeforeMode(view, request.HasMedia, configuration);
-        if (reason == ReasonCode.None && !view.IsService && request.Initiator == Initiator.Agent && !configuration.AllowAgentInitiated)
-        {
-            reason = ReasonCode.AgentInitiatedNotAllowed;
-        }
-
-        if (reason != ReasonCode.None)
-        {
-            return (OutboundRoute.Denied, reason);
-        }
-
         if (!view.IsService)
         {
-            // No auto-reply, ever: the agent's first contact to a chat that wrote unasked is always a draft.
             var mustDraft = configuration.RequireFirstContactApproval || (request.Initiator == Initiator.Agent && recentlyBlocked);
-            return (mustDraft ? OutboundRoute.FirstContactDraft : OutboundRoute.FirstContactPermit, ReasonCode.None);
+            return mustDraft ? OutboundRoute.FirstContactDraft : OutboundRoute.FirstContactPermit;
         }
 
-        return (view.Mode == ServiceChatMode.Autonomous ? OutboundRoute.Autonomous : OutboundRoute.FollowUpDraft, ReasonCode.None);
+        return view.Mode == ServiceChatMode.Autonomous ? OutboundRoute.Autonomous : OutboundRoute.FollowUpDraft;
     }
 
     /// <summary>The operator id the request carries, else <c>operator</c> or <c>agent</c> by initiator.</summary>

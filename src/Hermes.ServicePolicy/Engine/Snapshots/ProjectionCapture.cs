@@ -37,7 +37,7 @@ internal sealed class ProjectionCapture
     public RateLimiterState Limiter { get; private init; } = RateLimiterState.Empty;
 
     /// <summary>Copies the state. Call inside the journal's gate (nothing that the log changes can move meanwhile).</summary>
-    public static ProjectionCapture Take(StateProjection state, IRateLimiter limiter, long position, DateTimeOffset now)
+    public static ProjectionCapture Take(StateProjection state, IRateLimiterState limiter, long position, DateTimeOffset now)
     {
         var capture = new ProjectionCapture(position)
         {

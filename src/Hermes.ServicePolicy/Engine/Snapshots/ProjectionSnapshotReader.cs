@@ -16,7 +16,7 @@ namespace Hermes.ServicePolicy.Engine.Snapshots;
 internal static class ProjectionSnapshotReader
 {
     /// <exception cref="StateStoreCorruptedException">The snapshot cannot be read.</exception>
-    public static long Restore(StateSnapshot snapshot, StateProjection state, IRateLimiter limiter)
+    public static long Restore(StateSnapshot snapshot, StateProjection state, IRateLimiterState limiter)
     {
         try
         {

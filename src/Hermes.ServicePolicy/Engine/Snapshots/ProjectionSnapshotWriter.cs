@@ -19,7 +19,7 @@ internal static class ProjectionSnapshotWriter
 {
     public const int Version = 1;
 
-    public static byte[] Encode(StateProjection state, IRateLimiter limiter, long position, DateTimeOffset now)
+    public static byte[] Encode(StateProjection state, IRateLimiterState limiter, long position, DateTimeOffset now)
         => Encode(ProjectionCapture.Take(state, limiter, position, now));
 
     public static byte[] Encode(ProjectionCapture capture)

@@ -17,14 +17,14 @@ internal sealed class Snapshotter
 {
     private readonly Journal _journal;
     private readonly StateProjection _state;
-    private readonly IRateLimiter _limiter;
+    private readonly IRateLimiterState _limiter;
     private readonly IServiceStateStore _store;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception> _report;
     private int _running;
     private Task _last = Task.CompletedTask;
 
-    public Snapshotter(Journal journal, StateProjection state, IRateLimiter limiter, IServiceStateStore store, TimeProvider time, Action<string, Exception> report)
+    public Snapshotter(Journal journal, StateProjection state, IRateLimiterState limiter, IServiceStateStore store, TimeProvider time, Action<string, Exception> report)
     {
         _journal = journal;
         _state = state;

@@ -1,0 +1,172 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.RateLimiting;
+using Hermes.ServicePolicy.Rules;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>
+/// Outbound decisions (docs/behaviour.md#outbound-the-order-of-checks): the rule pipeline, then the mode step (a draft
+/// or a permit), then the limits. The fast path is the same pipeline for the one case that writes no event, an
+/// autonomous send within its limits: one clock read, one per-chat limiter lock, one ring slot, no allocation.
+/// </summary>
+internal sealed class OutboundGate
+{
+    private readonly PolicyCore _core;
+    private readonly StateProjection _state;
+    private readonly Journal _journal;
+    private readonly ConfigurationSlot _settings;
+    private readonly OutboundPipeline _pipeline;
+    private readonly OutboundLimits _limits;
+    private readonly bool _shared;
+
+    public OutboundGate(PolicyCore core, OutboundPipeline pipeline, OutboundLimits limits)
+    {
+        _core = core;
+        _state = core.State;
+        _journal = core.Journal;
+        _settings = core.Settings;
+        _shared = core.Shared;
+        _pipeline = pipeline;
+        _limits = limits;
+    }
+
+    public ValueTask<OutboundDecision> DecideAsync(OutboundRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request.Text);
+        if (request.RequestedBy is not null)
+        {
+            return DecideSlowAsync(request, null, cancellationToken); // checks the named operator before anything else
+        }
+
+        var configuration = _settings.Current;
+        if (!configuration.Enabled)
+        {
+            return Done(OutboundDecision.Denied(ReasonCode.FeatureDisabled, _state.PrimaryOf(request.Chat)));
+        }
+
+        // Counters that cannot be saved send every decision to the slow path, which answers them. With a shared store
+        // every send is written (and so checked against every other process's) in the slow path.
+        if (_shared || _core.Checkpoints.Unsaved || OutboundRules.KindReason(request.Chat) != ReasonCode.None)
+        {
+            return DecideSlowAsync(request, null, cancellationToken);
+        }
+
+        var view = _state.View(request.Chat, configuration);
+        if (!view.IsService || view.Mode != ServiceChatMode.Autonomous || (request.SessionId is not null && view.Session is null)
+            || !_state.Sends.CanIssue || (view.Record is { } record && record.Changed > _journal.Durable))
+        {
+            return DecideSlowAsync(request, null, cancellationToken); // a first contact, a draft, a session to bind: events to write
+        }
+
+        // The hot path: the decision's one clock reading, then the same pipeline the slow path runs.
+        if (!_core.Work.TryNow(out var now, out var clockError))
+        {
+            return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
+        }
+
+        if (!_pipeline.Check(new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false)).Passed)
+        {
+            return DecideSlowAsync(request, now, cancellationToken); // a refusal to audit: decided again inside the gate
+        }
+
+        var acquired = _limits.AcquireAutonomousSend(view, now, configuration);
+        if (!acquired.IsAcquired)
+        {
+            return DenyAsync(request, view.Primary, acquired, now, cancellationToken);
+        }
+
+        return Done(_limits.PermitAutonomous(request, view, now, configuration));
+    }
+
+    private ValueTask<OutboundDecision> Done(OutboundDecision decision)
+    {
+        _core.Metrics.Outbound(decision, approval: false);
+        return new(decision);
+    }
+
+    private async ValueTask<OutboundDecision> DenyAsync(OutboundRequest request, Identity.ChatId primary, RateLimitDecision denied, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var decision = await _core.Work.RunAtAsync(
+            now,
+            OutboundRules.Denied(primary, denied.Reason, denied.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default),
+            static (scope, e, ct) => Denials.CommitAsync(scope, e, ct),
+            cancellationToken).ConfigureAwait(false);
+        _core.Metrics.Outbound(decision, approval: false);
+        return decision;
+    }
+
+    private async ValueTask<OutboundDecision> DecideSlowAsync(OutboundRequest request, DateTimeOffset? readAt, CancellationToken cancellationToken)
+    {
+        var decision = await _core.Work.RetryAsync((Gate: this, Request: request, ReadAt: readAt), static (a, ct) => a.Gate.DecideOnceAsync(a.Request, a.ReadAt, ct), cancellationToken).ConfigureAwait(false);
+
+        // Permitted on a state another change made but has not made durable yet (group commit): wait for it first.
+        if (decision.IsPermitted && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            decision = OutboundDecision.Denied(ReasonCode.PolicyUnavailable, decision.Chat, error: error);
+        }
+
+        _core.Metrics.Outbound(decision, approval: false);
+        return decision;
+    }
+
+    private ValueTask<OutboundDecision> DecideOnceAsync(OutboundRequest request, DateTimeOffset? readAt, CancellationToken cancellationToken)
+    {
+        if (request.RequestedBy is not null)
+        {
+            if (!ActorNames.TryValidate(request.RequestedBy, out var requester))
+            {
+                return new(OutboundDecision.Denied(ReasonCode.InvalidActor, _state.PrimaryOf(request.Chat))); // not audited
+            }
+
+            request = request with { RequestedBy = requester };
+        }
+
+        var arg = (Gate: this, Request: request);
+        return readAt is { } now
+            ? _core.Work.RunAtAsync(now, arg, static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Request, ct), cancellationToken)
+            : _core.Work.RunAsync(
+                arg,
+                static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Request, ct),
+                static (a, error) => OutboundDecision.Denied(ReasonCode.PolicyUnavailable, a.Gate._state.PrimaryOf(a.Request.Chat), error: error),
+                cancellationToken);
+    }
+
+    private async ValueTask<OutboundDecision> DecideInsideAsync(ChangeScope scope, OutboundRequest request, CancellationToken cancellationToken)
+    {
+        var (configuration, now) = (scope.Configuration, scope.Now);
+        var view = _state.View(request.Chat, configuration);
+        var verdict = _pipeline.Check(new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, !view.IsService));
+        if (!verdict.Passed)
+        {
+            return verdict.Audited
+                ? await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, verdict.Reason, null, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false)
+                : OutboundDecision.Denied(verdict.Reason, view.Primary);
+        }
+
+        switch (OutboundRules.Route(view, request, configuration, !view.IsService && _state.IsRecentlyBlocked(view.Primary, now)))
+        {
+            case OutboundRoute.FirstContactDraft:
+                return await DraftAsync(scope, request, view, firstContact: true, cancellationToken).ConfigureAwait(false);
+            case OutboundRoute.FollowUpDraft:
+                return await DraftAsync(scope, request, view, firstContact: false, cancellationToken).ConfigureAwait(false);
+            case OutboundRoute.FirstContactPermit:
+                return await _limits.PermitFirstContactAsync(scope, request, view, cancellationToken).ConfigureAwait(false);
+            default:
+                return await _limits.PermitAutonomousInsideAsync(scope, request, view, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<OutboundDecision> DraftAsync(ChangeScope scope, OutboundRequest request, ChatView view, bool firstContact, CancellationToken cancellationToken)
+    {
+        var id = DraftId.New();
+        var handle = _state.Handles.New(scope.Now);
+        return await scope.CommitAsync(OutboundRules.Drafted(request, view.Primary, id, handle, firstContact, scope.Now, scope.Configuration), cancellationToken).ConfigureAwait(false) is { } error
+            ? OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error)
+            : OutboundDecision.Drafted(view.Primary, id, request.SessionId, firstContact, handle);
+    }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.RateLimiting;
+using Hermes.ServicePolicy.Rules;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>
+/// The limits step, after the rule pipeline and the mode step (docs/behaviour.md#limits): a slot is acquired from the
+/// rate limiter, and given back when the permit that took it could not be written. Autonomous permits that bind nothing
+/// are kept in the ring of open permits and saved with the batched counters; every other permit is an event, durable
+/// before the decision returns.
+/// </summary>
+internal sealed class OutboundLimits
+{
+    private readonly PolicyCore _core;
+    private readonly StateProjection _state;
+    private readonly IRateLimiter _limiter;
+    private readonly IRateLimiterState _cached;
+
+    public OutboundLimits(PolicyCore core)
+    {
+        _core = core;
+        _state = core.State;
+        _limiter = core.Limiter;
+        _cached = core.LimiterState;
+    }
+
+    /// <summary>Acquires an autonomous send with the counters cached in the chat's slot (the built-in limiter takes no table lookup then).</summary>
+    public RateLimitDecision AcquireAutonomousSend(in ChatView view, DateTimeOffset now, PolicyConfiguration configuration)
+        => view.Slot is { } slot
+            ? _cached.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends, ref slot.LimiterState)
+            : _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
+
+    /// <summary>An autonomous permit that binds nothing: kept in the ring and made durable with the batched counters.</summary>
+    public OutboundDecision PermitAutonomous(in OutboundRequest request, in ChatView view, DateTimeOffset now, PolicyConfiguration configuration)
+    {
+        if (view.Slot is { } slot)
+        {
+            Volatile.Write(ref slot.AwaitingReply, 1);
+        }
+
+        var send = _state.Sends.NextId();
+        var session = request.SessionId ?? view.Session;
+        _state.Sends.Autonomous.Add(send, view.Primary, request.Text, session, request.Initiator, now, PolicyClock.AddClamped(now, configuration.SendConfirmation), _core.Journal.Position);
+        _core.Checkpoints.MarkDue();
+        return OutboundDecision.Permit(view.Primary, send, request.Text, session);
+    }
+
+    /// <summary>The limits of an autonomous send decided inside the gate, and its permit.</summary>
+    public async ValueTask<OutboundDecision> PermitAutonomousInsideAsync(ChangeScope scope, OutboundRequest request, ChatView view, CancellationToken cancellationToken)
+    {
+        var (configuration, now) = (scope.Configuration, scope.Now);
+        if (_core.Checkpoints.Failure is { } unsaved)
+        {
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: unsaved); // counters that cannot be kept are no limit
+        }
+
+        if (!_state.Sends.CanIssue)
+        {
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: PolicyCore.NoEpoch());
+        }
+
+        var acquired = _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
+        if (!acquired.IsAcquired)
+        {
+            return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, acquired.Reason, acquired.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_core.Shared && (request.SessionId is null || view.Session is not null))
+        {
+            return PermitAutonomous(request, view, now, configuration);
+        }
+
+        // The first send that carries a session binds it, and with a shared store every send is counted by every
+        // process: durable before the permit is handed out.
+        if (view.Slot is { } slot)
+        {
+            Volatile.Write(ref slot.AwaitingReply, 1);
+        }
+
+        _core.Checkpoints.MarkDue();
+        var send = _state.Sends.NextId();
+        if (await scope.CommitAsync(OutboundRules.SessionPermit(request, view.Primary, send, now, configuration), cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            _limiter.ReleaseAutonomousSend(view.Primary, now); // no permit was written: the slot is free again
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error);
+        }
+
+        return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId ?? view.Session);
+    }
+
+    /// <summary>A direct first contact (approval not required): a new-chat slot, then its permit, durable.</summary>
+    public async ValueTask<OutboundDecision> PermitFirstContactAsync(ChangeScope scope, OutboundRequest request, ChatView view, CancellationToken cancellationToken)
+    {
+        var (configuration, now) = (scope.Configuration, scope.Now);
+        if (!_state.Sends.CanIssue)
+        {
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: PolicyCore.NoEpoch());
+        }
+
+        var slot = _limiter.TryAcquireNewChat(now, configuration.MaxNewChatsPerDay);
+        if (!slot.IsAcquired)
+        {
+            return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, slot.Reason, slot.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
+        }
+
+        var send = _state.Sends.NextId();
+        if (await scope.CommitAsync(OutboundRules.FirstContactPermit(request, view.Primary, send, now, configuration), cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            _limiter.ReleaseNewChat(now);
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error);
+        }
+
+        return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId, isFirstContact: true);
+    }
+
+    /// <summary>An approval's permit: the daily slot of a first contact is checked and reserved inside the gate, so no two approvals overshoot it.</summary>
+    public async ValueTask<OutboundDecision> PermitApprovalAsync(ChangeScope scope, DraftRecord record, ChatView view, string approvedBy, CancellationToken cancellationToken)
+    {
+        var (configuration, now) = (scope.Configuration, scope.Now);
+        var draft = record.Id;
+        if (!_state.Sends.CanIssue)
+        {
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: PolicyCore.NoEpoch(), draft: draft);
+        }
+
+        var takeSlot = record.IsFirstContact && !view.IsService;
+        if (takeSlot && _limiter.TryAcquireNewChat(now, configuration.MaxNewChatsPerDay) is { IsAcquired: false } slot)
+        {
+            return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, slot.Reason, slot.RetryAfter, now, approvedBy, record.Initiator, record.HasMedia, draft), cancellationToken).ConfigureAwait(false);
+        }
+
+        var send = _state.Sends.NextId();
+        if (await scope.CommitAsync(DraftRules.Permit(record, view, approvedBy, send, takeSlot, now, configuration), cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            if (takeSlot)
+            {
+                _limiter.ReleaseNewChat(now);
+            }
+
+            return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error, draft: draft);
+        }
+
+        var session = _state.Chats.TryGetValue(view.Primary, out var after) ? after.Session ?? record.Session : record.Session;
+        return OutboundDecision.Permit(view.Primary, send, record.Text, session, record.IsFirstContact, draft);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.State;
+
+namespace Hermes.ServicePolicy.Policy;
+
+/// <summary>
+/// What the policy answers without deciding anything (docs/behaviour.md, "Status and history"): a chat's status, the
+/// known chats, pending drafts, history and notices streamed from the store. Lock-free reads of the projection.
+/// </summary>
+internal sealed class PolicyQueries
+{
+    private static readonly IReadOnlySet<PolicyEventType> NoticeTypes = new HashSet<PolicyEventType>
+    {
+        PolicyEventType.FirstContactDrafted, PolicyEventType.DraftCreated, PolicyEventType.FirstContactExpired,
+        PolicyEventType.DraftExpired, PolicyEventType.SendFailed, PolicyEventType.SendUnknown,
+    };
+
+    private readonly PolicyCore _core;
+    private readonly StateProjection _state;
+
+    public PolicyQueries(PolicyCore core)
+    {
+        _core = core;
+        _state = core.State;
+    }
+
+    public ChatStatus GetStatus(ChatId chat)
+    {
+        var view = _state.View(chat, _core.Settings.Current);
+        _state.Aliases.TryGetAlias(view.Primary, out var alias);
+        return new ChatStatus(view.Primary, _state.StatusOf(view, _core.Time.GetUtcNow()), view.IsService ? view.Session : null, alias);
+    }
+
+    public IReadOnlyList<KnownChat> GetKnownChats() => _state.KnownChats(_core.Settings.Current, _core.Time.GetUtcNow());
+
+    public IReadOnlyList<DraftInfo> GetPendingDrafts()
+    {
+        var pending = _state.PendingDrafts(_core.Time.GetUtcNow());
+        var infos = new List<DraftInfo>(pending.Count);
+        foreach (var d in pending)
+        {
+            infos.Add(new DraftInfo(d.Id, _state.PrimaryOf(d.Chat), d.Text, d.IsFirstContact, d.Initiator, d.Session, d.HasMedia, d.CreatedAt, d.ExpiresAt) { Handle = d.Handle });
+        }
+
+        return infos;
+    }
+
+    /// <summary>How many chats are paused and revoked now.</summary>
+    public (int Paused, int Revoked) CountPausedAndRevoked()
+    {
+        int paused = 0, revoked = 0;
+        foreach (var (_, record) in _state.Chats.Records())
+        {
+            paused += record is { IsService: true, Paused: true } ? 1 : 0;
+            revoked += record.Revoked ? 1 : 0;
+        }
+
+        return (paused, revoked);
+    }
+
+    /// <summary>Gets how many characters of draft text the policy keeps in memory (tests of its memory bounds).</summary>
+    public long RetainedDraftText()
+    {
+        long total = 0;
+        foreach (var draft in _state.Drafts.Values)
+        {
+            total += draft.Text.Length;
+        }
+
+        return total;
+    }
+
+    public async IAsyncEnumerable<PolicyEvent> ReadHistoryAsync(HistoryQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        query ??= new HistoryQuery();
+        ChatId chat = default, alias = default;
+        if (query.Chat is { } asked)
+        {
+            chat = _state.PrimaryOf(asked);
+            _state.Aliases.TryGetAlias(chat, out alias);
+        }
+
+        await foreach (var e in _core.Store.ReadAsync(query.AfterSequence, cancellationToken).ConfigureAwait(false))
+        {
+            if (!e.IsAudited
+                || (query.Since is { } since && e.Timestamp < since)
+                || (query.Until is { } until && e.Timestamp >= until)
+                || (query.Types is { } types && !types.Contains(e.Type))
+                || (!chat.IsEmpty && !Concerns(e, chat, alias)))
+            {
+                continue;
+            }
+
+            yield return e;
+        }
+    }
+
+    public async IAsyncEnumerable<Notices.OperatorNotice> ReadNoticesAsync(long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in ReadHistoryAsync(new HistoryQuery { AfterSequence = afterSequence, Types = NoticeTypes }, cancellationToken).ConfigureAwait(false))
+        {
+            if (Notices.OperatorNotice.From(e) is { } notice)
+            {
+                yield return notice;
+            }
+        }
+    }
+
+    // An event concerns a chat when it names the chat or its alias (an alias_linked event names both).
+    private static bool Concerns(PolicyEvent e, ChatId chat, ChatId alias)
+        => e.Chat == chat || e.Alias == chat || (!alias.IsEmpty && (e.Chat == alias || e.Alias == alias));
+}

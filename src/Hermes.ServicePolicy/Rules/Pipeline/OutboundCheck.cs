@@ -1,0 +1,59 @@
+using System;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.Identity;
+
+namespace Hermes.ServicePolicy.Rules;
+
+/// <summary>Which decision runs the outbound checks.</summary>
+internal enum OutboundCheckKind
+{
+    /// <summary>A send the agent or the operator asked for (<c>DecideOutboundAsync</c>).</summary>
+    Send,
+
+    /// <summary>An owner approving a draft (<c>ApproveDraftAsync</c>): the chain is re-checked at that moment.</summary>
+    Approval,
+}
+
+/// <summary>
+/// The input of every outbound rule: the chat as the policy knows it, what is asked, the configuration and the time of
+/// the decision (the clock is read once, before the pipeline runs). A value passed by reference: running the pipeline
+/// allocates nothing.
+/// </summary>
+internal readonly struct OutboundCheck
+{
+    public OutboundCheck(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundCheckKind kind, Initiator initiator, bool hasMedia, bool isFirstContact)
+    {
+        State = state;
+        Chat = chat;
+        View = view;
+        Configuration = configuration;
+        Now = now;
+        Kind = kind;
+        Initiator = initiator;
+        HasMedia = hasMedia;
+        IsFirstContact = isFirstContact;
+    }
+
+    /// <summary>Gets the state the view was read from (aliases, records), for rules that look further than the chat.</summary>
+    public StateProjection State { get; }
+
+    /// <summary>Gets the chat as the request named it (its kind is checked before anything about its record).</summary>
+    public ChatId Chat { get; }
+
+    public ChatView View { get; }
+
+    public PolicyConfiguration Configuration { get; }
+
+    /// <summary>Gets the decision's time: the only clock reading it uses.</summary>
+    public DateTimeOffset Now { get; }
+
+    public OutboundCheckKind Kind { get; }
+
+    public Initiator Initiator { get; }
+
+    public bool HasMedia { get; }
+
+    /// <summary>Gets whether this is a first contact: a send to a chat that is not a service chat, or a first-contact draft.</summary>
+    public bool IsFirstContact { get; }
+}
