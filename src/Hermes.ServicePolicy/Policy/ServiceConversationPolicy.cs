@@ -29,11 +29,7 @@ namespace Hermes.ServicePolicy.Policy;
 /// memory second; a change whose append fails never takes effect (<see cref="ReasonCode.PolicyUnavailable"/>). Audit
 /// sinks are fed from a queue after the fact and never hold a decision.
 /// </para>
-/// <para>
-/// Reads are lock-free: the configuration is an immutable snapshot swapped atomically, chat records are immutable
-/// values in a concurrent table. Changes are serialised by the journal's gate; the autonomous send path takes only its
-/// chat's rate-limit lock and records its permit in a preallocated ring.
-/// </para>
+/// <para>Reads are lock-free (an immutable configuration snapshot, immutable chat records); changes are serialised by the journal's gate.</para>
 /// </remarks>
 public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKnownChatSource, IAsyncDisposable
 {
@@ -102,7 +98,6 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default) => _inbound.DecideAsync(message, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>The check order of docs/behaviour.md, as the rule pipeline of <c>Rules/Pipeline</c>, then the mode step and the limits.</remarks>
     public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default) => _outbound.DecideAsync(request, cancellationToken);
 
     /// <inheritdoc />
