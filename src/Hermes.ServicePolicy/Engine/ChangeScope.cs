@@ -33,7 +33,4 @@ internal readonly struct ChangeScope
 
     /// <summary>Appends one event (see <see cref="CommitAsync(PolicyEvent[], CancellationToken)"/>).</summary>
     public ValueTask<Exception?> CommitAsync(PolicyEvent change, CancellationToken cancellationToken) => _journal.CommitAsync([change], cancellationToken);
-
-    /// <summary>Applies what other processes appended (a shared store).</summary>
-    public ValueTask<Exception?> CatchUpAsync(CancellationToken cancellationToken) => _journal.CatchUpAsync(cancellationToken);
 }
