@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
@@ -22,6 +23,7 @@ public class InboundKindsBenchmarks
     private ServiceConversationPolicy _policy = null!;
     private Dictionary<ChatId, int> _floor = null!;
     private FrozenDictionary<ChatId, int> _frozenFloor = null!;
+    private ConcurrentDictionary<ChatId, int> _concurrentFloor = null!;
     private ChatId[] _rotating = null!;
     private string[] _rotatingJids = null!;
     private InboundMessage _approved;
@@ -47,6 +49,7 @@ public class InboundKindsBenchmarks
         }
 
         _frozenFloor = _floor.ToFrozenDictionary();
+        _concurrentFloor = new ConcurrentDictionary<ChatId, int>(_floor);
         _rotating = new ChatId[Rotation];
         _rotatingJids = new string[Rotation];
         var random = new System.Random(42);
@@ -67,6 +70,9 @@ public class InboundKindsBenchmarks
 
     [Benchmark(Description = "floor: FrozenDictionary lookup, hot key")]
     public bool FrozenFloorHot() => _frozenFloor.TryGetValue(_approved.Chat, out _);
+
+    [Benchmark(Description = "floor: ConcurrentDictionary lookup, hot key (what mutable state costs)")]
+    public bool ConcurrentFloorHot() => _concurrentFloor.TryGetValue(_approved.Chat, out _);
 
     [Benchmark(Description = "inbound approved, hot key (parsed)")]
     public bool ApprovedHot() => _policy.DecideInboundAsync(_approved).Result.IsDelivered;

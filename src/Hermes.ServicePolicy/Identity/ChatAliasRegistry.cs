@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace Hermes.ServicePolicy.Identity;
 
@@ -33,18 +34,31 @@ internal sealed class ChatAliasRegistry
     private readonly ConcurrentDictionary<ChatId, ChatId> _other = new();
     private readonly object _writeLock = new();
 
+    // Written under the lock after both entries: a reader that sees no links skips the lookup (most policies have none).
+    private int _links;
+
     /// <summary>Gets the number of links.</summary>
-    public int Count => _other.Count / 2;
+    public int Count => Volatile.Read(ref _links);
 
     /// <summary>Gets the other identity linked to <paramref name="chat"/>, if any.</summary>
-    public bool TryGetAlias(ChatId chat, out ChatId alias) => _other.TryGetValue(chat, out alias);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetAlias(ChatId chat, out ChatId alias)
+    {
+        if (Volatile.Read(ref _links) == 0)
+        {
+            alias = default;
+            return false;
+        }
+
+        return _other.TryGetValue(chat, out alias);
+    }
 
     /// <summary>
     /// Gets the identity that names the chat: its phone JID when one is known, otherwise the chat itself. Allocation-free.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ChatId GetPrimary(ChatId chat)
-        => chat.Kind == ChatKind.Lid && _other.TryGetValue(chat, out var phone) ? phone : chat;
+        => chat.Kind == ChatKind.Lid && TryGetAlias(chat, out var phone) ? phone : chat;
 
     /// <summary>Links a phone JID and a LID (in either order).</summary>
     public AliasLinkOutcome TryLink(ChatId first, ChatId second)
@@ -71,6 +85,7 @@ internal sealed class ChatAliasRegistry
             // The LID entry goes in last: readers that map LID -> phone only see complete links.
             _other[phone] = lid;
             _other[lid] = phone;
+            Volatile.Write(ref _links, _links + 1);
             return AliasLinkOutcome.Linked;
         }
     }

@@ -62,24 +62,28 @@ public readonly struct InboundDecision : IPolicyResult
     /// <summary>Creates a decision; use <see cref="Delivered"/> and <see cref="Blocked"/>.</summary>
     internal InboundDecision(InboundOutcome outcome, ReasonCode reason, ChatId chat, string? sessionId, bool asPlainText, bool mediaStripped, Exception? error, bool isCommand = false)
     {
-        IsCommand = isCommand;
-        Outcome = outcome;
-        Reason = reason;
+        _outcome = (byte)outcome;
+        _reason = (ushort)reason;
+        _flags = (byte)((isCommand ? IsCommandFlag : 0) | (asPlainText ? AsPlainTextFlag : 0) | (mediaStripped ? MediaStrippedFlag : 0));
         Chat = chat;
         SessionId = sessionId;
-        AsPlainText = asPlainText;
-        MediaStripped = mediaStripped;
         Error = error;
     }
 
+    // Packed: the decision is copied on every inbound message (into and out of its ValueTask), so it is kept at 48 bytes.
+    private const int IsCommandFlag = 1, AsPlainTextFlag = 2, MediaStrippedFlag = 4;
+    private readonly byte _outcome;
+    private readonly byte _flags;
+    private readonly ushort _reason;
+
     /// <summary>Gets the outcome.</summary>
-    public InboundOutcome Outcome { get; }
+    public InboundOutcome Outcome => (InboundOutcome)_outcome;
 
     /// <summary>Gets whether the message is delivered to the agent.</summary>
     public bool IsDelivered => Outcome == InboundOutcome.Delivered;
 
     /// <summary>Gets why it was blocked; <see cref="ReasonCode.None"/> when delivered.</summary>
-    public ReasonCode Reason { get; }
+    public ReasonCode Reason => (ReasonCode)_reason;
 
     /// <summary>Gets the canonical chat (a linked chat by its phone JID).</summary>
     public ChatId Chat { get; }
@@ -94,13 +98,13 @@ public readonly struct InboundDecision : IPolicyResult
     public bool IsOwnerMessage => Outcome == InboundOutcome.OwnerMessage;
 
     /// <summary>Gets whether an operator chat's text is an operator command (it starts with <c>operator_command</c>); the decision never runs it.</summary>
-    public bool IsCommand { get; }
+    public bool IsCommand => (_flags & IsCommandFlag) != 0;
 
     /// <summary>Gets whether the text began with a command prefix: deliver it as plain conversation text, never as an operator command.</summary>
-    public bool AsPlainText { get; }
+    public bool AsPlainText => (_flags & AsPlainTextFlag) != 0;
 
     /// <summary>Gets whether media must be stripped (<c>allow_media: false</c>): deliver the text only.</summary>
-    public bool MediaStripped { get; }
+    public bool MediaStripped => (_flags & MediaStrippedFlag) != 0;
 
     /// <summary>Gets the failure behind a <see cref="ReasonCode.PolicyUnavailable"/> answer.</summary>
     public Exception? Error { get; }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
@@ -35,23 +36,13 @@ internal sealed class InboundGate
         _owner = owner;
     }
 
-    public ValueTask<InboundDecision> DecideAsync(InboundMessage message, CancellationToken cancellationToken)
+    public ValueTask<InboundDecision> DecideAsync(in InboundMessage message, CancellationToken cancellationToken)
     {
-        if (message.FromOwner)
-        {
-            return _owner.DecideAsync(message, cancellationToken); // never a provider's reply: not the hot path's business
-        }
-
+        // The hot path: a service chat's reply. One lookup, no clock, no lock, no allocation. Every other case leaves
+        // through one call, so this frame stays small (its locals are zeroed on every call).
         var configuration = _settings.Current;
-        if (!configuration.Enabled)
-        {
-            return Done(configuration.OperatorChats.Count > 0 && OperatorChatMessages.Decide(_state, message, configuration) is { } owner
-                ? owner
-                : InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat)));
-        }
-
-        // The hot path: a service chat's reply. One lookup, no clock, no lock, no allocation.
-        if (message.Chat.IsOneToOne && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
+        if (configuration.Enabled && !message.FromOwner && message.Chat.IsOneToOne
+            && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
         {
             var view = _state.View(message.Chat, configuration);
             if (view.IsService && (view.Record is null || view.Record.Changed <= _journal.Durable)
@@ -59,9 +50,34 @@ internal sealed class InboundGate
                 && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
                 && !(configuration.AutoPromote && InboundRules.CanPromote(view)))
             {
-                RecordReply(view);
-                return Done(InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia));
+                if (view.Slot is not { AwaitingReply: 0 })
+                {
+                    RecordReply(view);
+                }
+
+                var decision = InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia);
+                _core.Metrics.Inbound(decision);
+                return new(decision);
             }
+        }
+
+        return DecideOtherAsync(message, configuration, cancellationToken);
+    }
+
+    /// <summary>The owner's messages, a disabled policy, and everything the hot path does not answer.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<InboundDecision> DecideOtherAsync(InboundMessage message, PolicyConfiguration configuration, CancellationToken cancellationToken)
+    {
+        if (message.FromOwner)
+        {
+            return _owner.DecideAsync(message, cancellationToken); // never a provider's reply: not the hot path's business
+        }
+
+        if (!configuration.Enabled)
+        {
+            return Done(configuration.OperatorChats.Count > 0 && OperatorChatMessages.Decide(_state, message, configuration) is { } owner
+                ? owner
+                : InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat)));
         }
 
         return DecideSlowAsync(message, cancellationToken);
@@ -109,6 +125,7 @@ internal sealed class InboundGate
     /// A reply arrived: resets the chat's consecutive-sends counter. For a chat with a slot the limiter is asked only
     /// when an autonomous send is waiting for a reply, so the usual reply costs no second lookup.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordReply(in ChatView view)
     {
         if (view.Slot is { } slot)
