@@ -91,4 +91,7 @@ public enum ReasonCode
 
     /// <summary><c>invalid_command</c>: an operator command that is unknown or has bad arguments; the reply is the help text.</summary>
     InvalidCommand = 24,
+
+    /// <summary><c>outbound_disabled</c>: <c>outbound: never</c> is set; no message leaves, whatever the chat's mode.</summary>
+    OutboundDisabled = 25,
 }

@@ -37,6 +37,7 @@ public static class ReasonCodes
         new(ReasonCode.UnknownSend, "unknown_send", "no open send has that id: it was never issued, was lost with a crash before it was saved, or was already closed with another outcome"),
         new(ReasonCode.NotConfirmed, "not_confirmed", "the host did not report the send's outcome within send_confirmation_minutes, so it counts as sent"),
         new(ReasonCode.InvalidCommand, "invalid_command", "the operator command is unknown or its arguments are wrong"),
+        new(ReasonCode.OutboundDisabled, "outbound_disabled", "nothing is sent while outbound: never is set; drafts wait for the owner"),
     ]);
 
     /// <summary>Gets the stable snake_case code of <paramref name="reason"/> (for example <c>unknown_chat</c>).</summary>

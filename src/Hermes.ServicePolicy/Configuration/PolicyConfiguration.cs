@@ -29,6 +29,7 @@ internal sealed class PolicyConfiguration
         Enabled = options.Enabled;
         DefaultMode = options.DefaultMode;
         AllowMedia = options.AllowMedia;
+        OutboundNever = options.Outbound == OutboundSwitch.Never;
         AllowAgentInitiated = options.AllowAgentInitiatedServiceChats;
         AutoPromote = options.AutoPromoteRepliedToChats;
         RequireFirstContactApproval = options.RequireExplicitApprovalForFirstContact;
@@ -50,6 +51,9 @@ internal sealed class PolicyConfiguration
     public ServiceChatMode DefaultMode { get; }
 
     public bool AllowMedia { get; }
+
+    /// <summary><c>outbound: never</c>: no message leaves (<see cref="OutboundSwitch.Never"/>).</summary>
+    public bool OutboundNever { get; }
 
     public bool AllowAgentInitiated { get; }
 

@@ -19,6 +19,12 @@ public sealed class ServiceConversationOptions
     /// <summary><c>default_mode</c>: the mode a chat gets when it becomes a service chat.</summary>
     public ServiceChatMode DefaultMode { get; set; } = ServiceChatMode.DraftFirst;
 
+    /// <summary>
+    /// <c>outbound</c>: <c>normal</c>, or <c>never</c> to deny every send and approval (<c>outbound_disabled</c>) while
+    /// inbound, drafts and operator commands keep working; see <see cref="OutboundSwitch"/>.
+    /// </summary>
+    public OutboundSwitch Outbound { get; set; }
+
     /// <summary><c>approved_chats</c>: one-to-one chats approved up front, in any target form except a name.</summary>
     public IList<string> ApprovedChats { get; set; } = new List<string>();
 

@@ -10,6 +10,7 @@ internal enum OptionKind
     Boolean,
     Integer,
     Mode,
+    Choice,
     Text,
     List,
 }
@@ -132,6 +133,57 @@ internal sealed class ModeOption(string snake, string pascal, Func<ServiceConver
     }
 
     public override string? Describe(PolicyConfiguration configuration) => $"{Snake}={get(configuration.Options).ToCode()}";
+}
+
+/// <summary>
+/// One of a few named values of an enum (<c>outbound: normal | never</c>), any case. <c>policy_loaded</c> shows it when it
+/// is not the first choice (the default), so the text of a configuration that does not use the key is unchanged.
+/// </summary>
+internal sealed class ChoiceOption<T>(string snake, string pascal, Func<ServiceConversationOptions, T> get, Action<ServiceConversationOptions, T> set, (string Code, T Value)[] choices)
+    : OptionDescriptor(snake, pascal, OptionKind.Choice)
+    where T : struct, Enum
+{
+    private readonly string _expected = "must be " + string.Join(" or ", Array.ConvertAll(choices, static c => c.Code));
+
+    public override string? Read(ServiceConversationOptions options, string? value)
+    {
+        foreach (var (code, choice) in choices)
+        {
+            if (string.Equals(value, code, StringComparison.OrdinalIgnoreCase))
+            {
+                set(options, choice);
+                return null;
+            }
+        }
+
+        return _expected;
+    }
+
+    public override void Copy(ServiceConversationOptions from, ServiceConversationOptions to) => set(to, get(from));
+
+    public override void Validate(ServiceConversationOptions options, List<ConfigurationError> errors)
+    {
+        if (CodeOf(get(options)) is null)
+        {
+            errors.Add(new ConfigurationError(Snake, get(options).ToString(), _expected)); // a value set in code that has no name
+        }
+    }
+
+    public override string? Describe(PolicyConfiguration configuration)
+        => EqualityComparer<T>.Default.Equals(get(configuration.Options), choices[0].Value) ? null : $"{Snake}={CodeOf(get(configuration.Options))}";
+
+    private string? CodeOf(T value)
+    {
+        foreach (var (code, choice) in choices)
+        {
+            if (EqualityComparer<T>.Default.Equals(choice, value))
+            {
+                return code;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>A text; <c>shown: true</c> puts a value that is not empty in <c>policy_loaded</c>.</summary>

@@ -13,6 +13,7 @@ internal static class OptionDescriptors
     public static IReadOnlyList<OptionDescriptor> All { get; } =
     [
         new BooleanOption("enabled", nameof(ServiceConversationOptions.Enabled), static o => o.Enabled, static (o, v) => o.Enabled = v),
+        new ChoiceOption<OutboundSwitch>("outbound", nameof(ServiceConversationOptions.Outbound), static o => o.Outbound, static (o, v) => o.Outbound = v, [("normal", OutboundSwitch.Normal), ("never", OutboundSwitch.Never)]),
         new ModeOption("default_mode", nameof(ServiceConversationOptions.DefaultMode), static o => o.DefaultMode, static (o, v) => o.DefaultMode = v),
         new ListOption("approved_chats", nameof(ServiceConversationOptions.ApprovedChats), static o => o.ApprovedChats, static (o, v) => o.ApprovedChats = v, static c => c.ApprovedChatCount),
         new ListOption("approved_patterns", nameof(ServiceConversationOptions.ApprovedPatterns), static o => o.ApprovedPatterns, static (o, v) => o.ApprovedPatterns = v, static c => c.PatternCount),

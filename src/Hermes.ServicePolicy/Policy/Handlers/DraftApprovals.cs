@@ -79,7 +79,8 @@ internal sealed class DraftApprovals
 
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(record.Chat, configuration);
-        var verdict = _pipeline.Check(new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.HasMedia, record.IsFirstContact));
+        var check = new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.HasMedia, record.IsFirstContact);
+        var verdict = _pipeline.Check(check) is { Passed: false } refused ? refused : _pipeline.CheckSend(check);
         if (!verdict.Passed)
         {
             return verdict.Audited

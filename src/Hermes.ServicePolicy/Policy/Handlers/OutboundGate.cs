@@ -69,7 +69,8 @@ internal sealed class OutboundGate
             return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
         }
 
-        if (!_pipeline.Check(new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false)).Passed)
+        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false);
+        if (!_pipeline.Check(check).Passed || !_pipeline.CheckSend(check).Passed)
         {
             return DecideSlowAsync(request, now, cancellationToken); // a refusal to audit: decided again inside the gate
         }
@@ -140,15 +141,20 @@ internal sealed class OutboundGate
     {
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(request.Chat, configuration);
-        var verdict = _pipeline.Check(new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, !view.IsService));
+        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, !view.IsService);
+        var verdict = _pipeline.Check(check);
         if (!verdict.Passed)
         {
-            return verdict.Audited
-                ? await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, verdict.Reason, null, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false)
-                : OutboundDecision.Denied(verdict.Reason, view.Primary);
+            return await RefuseAsync(scope, request, view.Primary, verdict, cancellationToken).ConfigureAwait(false);
         }
 
-        switch (OutboundRules.Route(view, request, configuration, !view.IsService && _state.IsRecentlyBlocked(view.Primary, now)))
+        var route = OutboundRules.Route(view, request, configuration, !view.IsService && _state.IsRecentlyBlocked(view.Primary, now));
+        if (route is OutboundRoute.FirstContactPermit or OutboundRoute.Autonomous && _pipeline.CheckSend(check) is { Passed: false } refused)
+        {
+            return await RefuseAsync(scope, request, view.Primary, refused, cancellationToken).ConfigureAwait(false);
+        }
+
+        switch (route)
         {
             case OutboundRoute.FirstContactDraft:
                 return await DraftAsync(scope, request, view, firstContact: true, cancellationToken).ConfigureAwait(false);
@@ -160,6 +166,11 @@ internal sealed class OutboundGate
                 return await _limits.PermitAutonomousInsideAsync(scope, request, view, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static async ValueTask<OutboundDecision> RefuseAsync(ChangeScope scope, OutboundRequest request, Identity.ChatId primary, RuleVerdict verdict, CancellationToken cancellationToken)
+        => verdict.Audited
+            ? await Denials.CommitAsync(scope, OutboundRules.Denied(primary, verdict.Reason, null, scope.Now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false)
+            : OutboundDecision.Denied(verdict.Reason, primary);
 
     private async ValueTask<OutboundDecision> DraftAsync(ChangeScope scope, OutboundRequest request, ChatView view, bool firstContact, CancellationToken cancellationToken)
     {
