@@ -94,4 +94,10 @@ public enum ReasonCode
 
     /// <summary><c>outbound_disabled</c>: <c>outbound: never</c> is set; no message leaves, whatever the chat's mode.</summary>
     OutboundDisabled = 25,
+
+    /// <summary>
+    /// <c>owner_active</c>: the owner typed into this chat within <c>owner_takeover_minutes</c>; the agent may read the
+    /// provider's replies but not answer (nor draft) until the hold ends or the owner hands the chat back.
+    /// </summary>
+    OwnerActive = 26,
 }

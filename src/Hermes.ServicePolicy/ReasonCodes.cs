@@ -38,6 +38,7 @@ public static class ReasonCodes
         new(ReasonCode.NotConfirmed, "not_confirmed", "the host did not report the send's outcome within send_confirmation_minutes, so it counts as sent"),
         new(ReasonCode.InvalidCommand, "invalid_command", "the operator command is unknown or its arguments are wrong"),
         new(ReasonCode.OutboundDisabled, "outbound_disabled", "nothing is sent while outbound: never is set; drafts wait for the owner"),
+        new(ReasonCode.OwnerActive, "owner_active", "the owner is writing in this chat themselves (owner_takeover_minutes); the agent waits, or the owner hands it back", RetryAfterKind.WhenTheHoldEnds),
     ]);
 
     /// <summary>Gets the stable snake_case code of <paramref name="reason"/> (for example <c>unknown_chat</c>).</summary>

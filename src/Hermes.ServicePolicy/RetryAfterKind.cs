@@ -8,4 +8,7 @@ public enum RetryAfterKind
 
     /// <summary>A limit that time frees: the denial carries <c>retry_after</c>, when the oldest counted send leaves its window.</summary>
     WhenTheWindowFrees = 1,
+
+    /// <summary>A hold that ends at a known time (the owner's takeover of a chat): the denial carries <c>retry_after</c>, when it ends.</summary>
+    WhenTheHoldEnds = 2,
 }

@@ -66,7 +66,7 @@ public sealed partial class OperatorCommandProcessor
             "reject" => await RejectAsync(line, actor, cancellationToken).ConfigureAwait(false),
             "allow" => await AllowAsync(operatorChat, line, actor, cancellationToken).ConfigureAwait(false),
             "mode" => await ModeAsync(operatorChat, line, actor, cancellationToken).ConfigureAwait(false),
-            "pause" or "resume" or "revoke" => await ChatActionAsync(operatorChat, line, actor, cancellationToken).ConfigureAwait(false),
+            "pause" or "resume" or "revoke" or "handback" => await ChatActionAsync(operatorChat, line, actor, cancellationToken).ConfigureAwait(false),
             "link" => await LinkAsync(line, actor, cancellationToken).ConfigureAwait(false),
             _ => Invalid(),
         };
@@ -85,6 +85,7 @@ public sealed partial class OperatorCommandProcessor
         reply.Line($"allow: {c} allow CHAT [draft_first|draft_only|autonomous] – make it a service chat");
         reply.Line($"mode: {c} mode CHAT draft_first|draft_only|autonomous");
         reply.Line($"pause, resume, revoke: {c} pause CHAT (and resume, revoke)");
+        reply.Line($"handback: {c} handback CHAT – you are done typing there: the agent may answer again");
         reply.Line($"link: {c} link PHONE LID – one chat under both ids (the LID written with @lid)");
         return reply.Single();
     }
@@ -201,12 +202,14 @@ public sealed partial class OperatorCommandProcessor
         {
             "pause" => await _policy.PauseAsync(chat, actor, cancellationToken).ConfigureAwait(false),
             "resume" => await _policy.ResumeAsync(chat, actor, cancellationToken).ConfigureAwait(false),
+            "handback" => await _policy.HandBackAsync(chat, actor, cancellationToken).ConfigureAwait(false),
             _ => await _policy.RevokeAsync(chat, actor, cancellationToken).ConfigureAwait(false),
         };
         var done = line.SubCommand switch
         {
             "pause" => "paused: replies still arrive, nothing goes out",
             "resume" => $"resumed ({_policy.GetStatus(chat).Status.ToCode()})",
+            "handback" => "handed back: the agent may answer again",
             _ => "revoked: blocked both ways, its drafts cancelled",
         };
         return result.Ok ? Reply(line.SubCommand, ReasonCode.None, $"{Name(chat)} {done}.") : Refused(line.SubCommand, result.Reason, result.Error?.Message);

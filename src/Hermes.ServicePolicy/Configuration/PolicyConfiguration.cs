@@ -30,6 +30,7 @@ internal sealed class PolicyConfiguration
         DefaultMode = options.DefaultMode;
         AllowMedia = options.AllowMedia;
         OutboundNever = options.Outbound == OutboundSwitch.Never;
+        OwnerTakeover = TimeSpan.FromMinutes(options.OwnerTakeoverMinutes);
         AllowAgentInitiated = options.AllowAgentInitiatedServiceChats;
         AutoPromote = options.AutoPromoteRepliedToChats;
         RequireFirstContactApproval = options.RequireExplicitApprovalForFirstContact;
@@ -54,6 +55,9 @@ internal sealed class PolicyConfiguration
 
     /// <summary><c>outbound: never</c>: no message leaves (<see cref="OutboundSwitch.Never"/>).</summary>
     public bool OutboundNever { get; }
+
+    /// <summary>How long an <c>owner_message</c> holds the chat for the owner (<c>owner_takeover_minutes</c>); zero: never.</summary>
+    public TimeSpan OwnerTakeover { get; }
 
     public bool AllowAgentInitiated { get; }
 

@@ -25,6 +25,13 @@ public sealed class ServiceConversationOptions
     /// </summary>
     public OutboundSwitch Outbound { get; set; }
 
+    /// <summary>
+    /// <c>owner_takeover_minutes</c>: after the owner types into a service chat on their own phone (<c>owner_message</c>),
+    /// the agent may not send or draft there for this long (<c>owner_active</c>; 0–1440, 0 = off). The owner's own sends
+    /// and approvals still go; <c>/service handback</c> ends the hold at once.
+    /// </summary>
+    public int OwnerTakeoverMinutes { get; set; } = 30;
+
     /// <summary><c>approved_chats</c>: one-to-one chats approved up front, in any target form except a name.</summary>
     public IList<string> ApprovedChats { get; set; } = new List<string>();
 

@@ -30,6 +30,12 @@ internal sealed record ChatRecord(ChatId Chat)
     public DateTimeOffset? LastEventAt { get; init; }
 
     /// <summary>
+    /// When the owner last typed into the chat (<c>owner_message</c>), unless they handed it back since: the start of
+    /// the takeover hold, which lasts <c>owner_takeover_minutes</c> of the configuration in force.
+    /// </summary>
+    public DateTimeOffset? OwnerTypedAt { get; init; }
+
+    /// <summary>
     /// The log position of the latest event that changed the record. Readers that answer without the gate compare it
     /// with the durable position: a change not yet durable sends them to wait for it. Not part of a snapshot (0 there).
     /// </summary>

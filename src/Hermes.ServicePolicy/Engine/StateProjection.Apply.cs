@@ -178,9 +178,16 @@ internal sealed partial class StateProjection
                 Blocks.Apply(e, replaying);
                 break;
 
+            case PolicyEventType.OwnerMessage:
+                Update(e.Chat, e, r => r with { OwnerTypedAt = e.Timestamp }); // the hold is derived from the log: every replica and restart agrees
+                break;
+
+            case PolicyEventType.OwnerHandedBack:
+                Update(e.Chat, e, r => r with { OwnerTypedAt = null });
+                break;
+
             case PolicyEventType.CommandBlocked:
             case PolicyEventType.OutboundDenied:
-            case PolicyEventType.OwnerMessage:
                 if (Chats.ContainsKey(Aliases.GetPrimary(e.Chat)))
                 {
                     Update(e.Chat, e, r => r);

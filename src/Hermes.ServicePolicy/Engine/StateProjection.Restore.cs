@@ -54,6 +54,7 @@ internal sealed partial class StateProjection
             SessionBoundAt = earlier.SessionBoundAt,
             PendingDrafts = phone.PendingDrafts.AddRange(lid.PendingDrafts),
             LastOperatorSequence = Math.Max(phone.LastOperatorSequence, lid.LastOperatorSequence),
+            OwnerTypedAt = phone.OwnerTypedAt > lid.OwnerTypedAt || lid.OwnerTypedAt is null ? phone.OwnerTypedAt : lid.OwnerTypedAt, // the later hold
         };
     }
 

@@ -34,6 +34,13 @@ public interface IServiceConversationOperator
     /// <summary>Revokes a chat: everything is blocked, pending drafts are cancelled, the session binding is dropped. Idempotent; wins over configuration.</summary>
     ValueTask<OperatorResult> RevokeAsync(ChatId chat, string revokedBy, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ends the owner's takeover of a service chat (<c>owner_takeover_minutes</c> after they typed into it) at once, so the
+    /// agent may answer again; audited <c>owner_handed_back</c>. Nothing to do (and nothing audited) when the owner has
+    /// not typed there since the last hand-back; <see cref="ReasonCode.InvalidState"/> when it is not a service chat.
+    /// </summary>
+    ValueTask<OperatorResult> HandBackAsync(ChatId chat, string handedBackBy, CancellationToken cancellationToken = default);
+
     /// <summary>Links a phone JID and a LID as one chat (in either order).</summary>
     ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default);
 

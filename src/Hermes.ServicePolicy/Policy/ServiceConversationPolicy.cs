@@ -134,27 +134,25 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     public ValueTask<OperatorResult> RevokeAsync(ChatId chat, string revokedBy, CancellationToken cancellationToken = default) => _more.Operator.RevokeAsync(chat, revokedBy, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<OperatorResult> HandBackAsync(ChatId chat, string handedBackBy, CancellationToken cancellationToken = default) => _more.Operator.HandBackAsync(chat, handedBackBy, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken = default) => _more.Operator.LinkAliasAsync(chat, otherChat, linkedBy, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> ApproveChatAsync(string target, string approvedBy, ServiceChatMode? mode = null, CancellationToken cancellationToken = default)
-        => OnTargetAsync(target, chat => ApproveChatAsync(chat, approvedBy, mode, cancellationToken), cancellationToken);
+    public ValueTask<OperatorResult> ApproveChatAsync(string target, string approvedBy, ServiceChatMode? mode = null, CancellationToken cancellationToken = default) => OnTargetAsync(target, chat => ApproveChatAsync(chat, approvedBy, mode, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> SetModeAsync(string target, ServiceChatMode mode, string changedBy, CancellationToken cancellationToken = default)
-        => OnTargetAsync(target, chat => SetModeAsync(chat, mode, changedBy, cancellationToken), cancellationToken);
+    public ValueTask<OperatorResult> SetModeAsync(string target, ServiceChatMode mode, string changedBy, CancellationToken cancellationToken = default) => OnTargetAsync(target, chat => SetModeAsync(chat, mode, changedBy, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> PauseAsync(string target, string pausedBy, CancellationToken cancellationToken = default)
-        => OnTargetAsync(target, chat => PauseAsync(chat, pausedBy, cancellationToken), cancellationToken);
+    public ValueTask<OperatorResult> PauseAsync(string target, string pausedBy, CancellationToken cancellationToken = default) => OnTargetAsync(target, chat => PauseAsync(chat, pausedBy, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> ResumeAsync(string target, string resumedBy, CancellationToken cancellationToken = default)
-        => OnTargetAsync(target, chat => ResumeAsync(chat, resumedBy, cancellationToken), cancellationToken);
+    public ValueTask<OperatorResult> ResumeAsync(string target, string resumedBy, CancellationToken cancellationToken = default) => OnTargetAsync(target, chat => ResumeAsync(chat, resumedBy, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> RevokeAsync(string target, string revokedBy, CancellationToken cancellationToken = default)
-        => OnTargetAsync(target, chat => RevokeAsync(chat, revokedBy, cancellationToken), cancellationToken);
+    public ValueTask<OperatorResult> RevokeAsync(string target, string revokedBy, CancellationToken cancellationToken = default) => OnTargetAsync(target, chat => RevokeAsync(chat, revokedBy, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<ConfigurationResult> ApplyConfigurationAsync(ServiceConversationOptions options, CancellationToken cancellationToken = default)

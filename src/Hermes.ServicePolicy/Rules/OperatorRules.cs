@@ -52,6 +52,22 @@ internal static class OperatorRules
             ? ([new PolicyEvent { Type = PolicyEventType.ChatResumed, Timestamp = now, Chat = view.Primary, Actor = actor, ToMode = view.Mode }], ReasonCode.None)
             : (null, ReasonCode.InvalidState);
 
+    /// <summary>
+    /// Ends the owner's takeover: <c>owner_handed_back</c> when the owner typed into the chat since the last hand-back
+    /// (even if the hold has run out, so that a longer <c>owner_takeover_minutes</c> set later cannot revive it).
+    /// </summary>
+    public static (PolicyEvent[]? Events, ReasonCode Reason) HandBack(in ChatView view, DateTimeOffset now, string actor)
+    {
+        if (!view.IsService)
+        {
+            return (null, ReasonCode.InvalidState);
+        }
+
+        return view.Record?.OwnerTypedAt is null
+            ? (null, ReasonCode.None)
+            : ([new PolicyEvent { Type = PolicyEventType.OwnerHandedBack, Timestamp = now, Chat = view.Primary, Actor = actor }], ReasonCode.None);
+    }
+
     /// <summary><c>chat_revoked</c> first, then one cancellation (or expiry, for a draft past its time) per pending draft, oldest first.</summary>
     public static (PolicyEvent[]? Events, ReasonCode Reason) Revoke(StateProjection state, in ChatView view, DateTimeOffset now, string actor)
     {

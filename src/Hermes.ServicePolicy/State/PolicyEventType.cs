@@ -94,6 +94,12 @@ public enum PolicyEventType
     /// </summary>
     OwnerMessage = 27,
 
+    /// <summary>
+    /// <c>owner_handed_back</c>: the owner ended their hold on a chat (<c>/service handback</c>) before
+    /// <c>owner_takeover_minutes</c> ran out; the agent may answer again.
+    /// </summary>
+    OwnerHandedBack = 28,
+
     /// <summary>Bookkeeping (not audited): a session was bound to a chat by a later send.</summary>
     SessionBound = 100,
 
@@ -146,6 +152,7 @@ public static class PolicyEventTypes
         PolicyEventType.SendFailed => "send_failed",
         PolicyEventType.SendUnknown => "send_unknown",
         PolicyEventType.OwnerMessage => "owner_message",
+        PolicyEventType.OwnerHandedBack => "owner_handed_back",
         PolicyEventType.SessionBound => "session_bound",
         PolicyEventType.SendPermitted => "send_permitted",
         PolicyEventType.CountersSaved => "counters_saved",

@@ -260,6 +260,8 @@ public class DependencyInjectionTests
             ["whatsapp:service_conversations:send_confirmation_minutes"] = "3",
             ["whatsapp:service_conversations:audit_retention_days"] = "90",
             ["whatsapp:service_conversations:default_region"] = "ES",
+            ["whatsapp:service_conversations:owner_takeover_minutes"] = "45",
+            ["whatsapp:service_conversations:outbound"] = "never",
         }).Build();
         var services = new ServiceCollection().AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)).AddServiceConversationPhoneNumbers();
         await using var provider = services.BuildServiceProvider();

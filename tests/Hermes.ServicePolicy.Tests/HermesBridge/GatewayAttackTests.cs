@@ -102,6 +102,7 @@ public class GatewayAttackTests : GatewayTestBase
             o.ApprovedChats = [Vodafone];
             o.DefaultMode = ServiceChatMode.Autonomous;
             o.MaxConsecutiveAgentSendsWithoutReply = 1;
+            o.OwnerTakeoverMinutes = 0; // the hold has its own tests; this one is about the run of agent sends
         });
         await host.StartAsync();
         var policy = host.Services.GetRequiredService<IServiceConversationPolicy>();

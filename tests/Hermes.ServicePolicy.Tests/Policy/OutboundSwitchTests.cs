@@ -18,8 +18,8 @@ namespace Hermes.ServicePolicy.Tests.Policy;
 public class OutboundSwitchTests
 {
     [Test]
-    public void It_is_the_first_rule_of_the_send_stage()
-        => Assert.That(OutboundPipeline.Default.SendRules.Select(r => r.GetType()), Is.EqualTo(new[] { typeof(OutboundNeverRule) }));
+    public void It_is_the_first_rule_after_the_mode_step()
+        => Assert.That(OutboundPipeline.Default.AfterModeRules[0], Is.TypeOf<OutboundNeverRule>());
 
     [Test]
     public async Task Never_denies_an_autonomous_send_on_the_hot_path_and_audits_it()

@@ -41,6 +41,6 @@ public class ReasonCodeTableTests
         var denied = await h.SendAsync(Vodafone, "dos", Initiator.Agent);
 
         Assert.That(denied.Reason, Is.EqualTo(expected));
-        Assert.That(denied.RetryAfter.HasValue, Is.EqualTo(denied.Reason.RetryAfter() == RetryAfterKind.WhenTheWindowFrees));
+        Assert.That(denied.RetryAfter.HasValue, Is.EqualTo(denied.Reason.RetryAfter() != RetryAfterKind.None));
     }
 }

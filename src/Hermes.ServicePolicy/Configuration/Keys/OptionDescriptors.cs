@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Hermes.ServicePolicy.Configuration;
 
 /// <summary>
-/// Every configuration key, in the order of docs/configuration.md: the one table the reader, the validator, cloning, the
+/// Every configuration key, in the order of docs/configuration.md (a later set of keys after the earlier ones): the one table the reader, the validator, cloning, the
 /// Microsoft.Extensions binding and the <c>policy_loaded</c> text walk. A new key is its property on
 /// <see cref="ServiceConversationOptions"/> and one line here (plus any rule across keys in the validator).
 /// </summary>
@@ -13,7 +13,6 @@ internal static class OptionDescriptors
     public static IReadOnlyList<OptionDescriptor> All { get; } =
     [
         new BooleanOption("enabled", nameof(ServiceConversationOptions.Enabled), static o => o.Enabled, static (o, v) => o.Enabled = v),
-        new ChoiceOption<OutboundSwitch>("outbound", nameof(ServiceConversationOptions.Outbound), static o => o.Outbound, static (o, v) => o.Outbound = v, [("normal", OutboundSwitch.Normal), ("never", OutboundSwitch.Never)]),
         new ModeOption("default_mode", nameof(ServiceConversationOptions.DefaultMode), static o => o.DefaultMode, static (o, v) => o.DefaultMode = v),
         new ListOption("approved_chats", nameof(ServiceConversationOptions.ApprovedChats), static o => o.ApprovedChats, static (o, v) => o.ApprovedChats = v, static c => c.ApprovedChatCount),
         new ListOption("approved_patterns", nameof(ServiceConversationOptions.ApprovedPatterns), static o => o.ApprovedPatterns, static (o, v) => o.ApprovedPatterns = v, static c => c.PatternCount),
@@ -32,6 +31,8 @@ internal static class OptionDescriptors
         new IntegerOption("send_confirmation_minutes", nameof(ServiceConversationOptions.SendConfirmationMinutes), static o => o.SendConfirmationMinutes, static (o, v) => o.SendConfirmationMinutes = v, 1, 1440),
         new IntegerOption("audit_retention_days", nameof(ServiceConversationOptions.AuditRetentionDays), static o => o.AuditRetentionDays, static (o, v) => o.AuditRetentionDays = v, 0, 36500, shownWhenZero: false),
         new TextOption("default_region", nameof(ServiceConversationOptions.DefaultRegion), static o => o.DefaultRegion, static (o, v) => o.DefaultRegion = v, shown: true),
+        new IntegerOption("owner_takeover_minutes", nameof(ServiceConversationOptions.OwnerTakeoverMinutes), static o => o.OwnerTakeoverMinutes, static (o, v) => o.OwnerTakeoverMinutes = v, 0, 1440),
+        new ChoiceOption<OutboundSwitch>("outbound", nameof(ServiceConversationOptions.Outbound), static o => o.Outbound, static (o, v) => o.Outbound = v, [("normal", OutboundSwitch.Normal), ("never", OutboundSwitch.Never)]),
     ];
 
     /// <summary>The key named <paramref name="name"/> in either spelling, any case; null when there is none.</summary>

@@ -80,6 +80,7 @@ internal static class ProjectionSnapshotReader
                 SessionBoundAt = OptionalTime(c, "session_bound_at"),
                 SentSinceDraftFirst = Flag(c, "sent_since_draft_first"),
                 LastEventAt = OptionalTime(c, "last_event_at"),
+                OwnerTypedAt = OptionalTime(c, "owner_typed_at"),
                 LastOperatorSequence = c.GetProperty("operator_seq").GetInt64(),
                 ModeSequence = c.GetProperty("mode_seq").GetInt64(),
                 PendingDrafts = pending.ToImmutable(),

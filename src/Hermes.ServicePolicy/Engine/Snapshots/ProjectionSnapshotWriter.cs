@@ -71,6 +71,7 @@ internal static class ProjectionSnapshotWriter
             WriteTime(w, "session_bound_at", r.SessionBoundAt);
             WriteFlag(w, "sent_since_draft_first", r.SentSinceDraftFirst);
             WriteTime(w, "last_event_at", r.LastEventAt);
+            WriteTime(w, "owner_typed_at", r.OwnerTypedAt);
             w.WriteNumber("operator_seq", r.LastOperatorSequence);
             w.WriteNumber("mode_seq", r.ModeSequence);
             w.WriteNumber("awaiting_reply", awaiting);

@@ -79,13 +79,13 @@ internal sealed class DraftApprovals
 
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(record.Chat, configuration);
-        var check = new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.HasMedia, record.IsFirstContact);
-        var verdict = _pipeline.Check(check) is { Passed: false } refused ? refused : _pipeline.CheckSend(check);
+        var check = new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.HasMedia, record.IsFirstContact, leaves: true);
+        var verdict = _pipeline.Check(check) is { Passed: false } refused ? refused : _pipeline.CheckAfterMode(check);
         if (!verdict.Passed)
         {
             return verdict.Audited
-                ? await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, verdict.Reason, null, now, approvedBy, record.Initiator, record.HasMedia, draft), cancellationToken).ConfigureAwait(false)
-                : OutboundDecision.Denied(verdict.Reason, primary, draft: draft);
+                ? await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, verdict.Reason, verdict.RetryAfter, now, approvedBy, record.Initiator, record.HasMedia, draft), cancellationToken).ConfigureAwait(false)
+                : OutboundDecision.Denied(verdict.Reason, primary, verdict.RetryAfter, draft: draft);
         }
 
         return await _limits.PermitApprovalAsync(scope, record, view, approvedBy, cancellationToken).ConfigureAwait(false);

@@ -13,8 +13,8 @@ namespace Hermes.ServicePolicy.Policy;
 internal delegate (PolicyEvent[]? Events, ReasonCode Reason) ChatAction(StateProjection state, in ChatView view, DateTimeOffset now, PolicyConfiguration configuration, string actor);
 
 /// <summary>
-/// Operator actions on a chat (docs/behaviour.md#operator-actions): approve, set mode, pause, resume, revoke, link
-/// aliases. Each has one shape: actor and kind checks, then a pure decision (<see cref="OperatorRules"/>) on the view
+/// Operator actions on a chat (docs/behaviour.md#operator-actions): approve, set mode, pause, resume, revoke, hand
+/// back, link aliases. Each has one shape: actor and kind checks, then a pure decision (<see cref="OperatorRules"/>) on the view
 /// inside the unit of work, then one atomic commit. They work while the feature is off.
 /// </summary>
 internal sealed class OperatorActions
@@ -42,6 +42,9 @@ internal sealed class OperatorActions
 
     public ValueTask<OperatorResult> RevokeAsync(ChatId chat, string revokedBy, CancellationToken cancellationToken)
         => OperateAsync(chat, revokedBy, static (StateProjection state, in ChatView view, DateTimeOffset now, PolicyConfiguration _, string actor) => OperatorRules.Revoke(state, view, now, actor), cancellationToken);
+
+    public ValueTask<OperatorResult> HandBackAsync(ChatId chat, string handedBackBy, CancellationToken cancellationToken)
+        => OperateAsync(chat, handedBackBy, static (StateProjection _, in ChatView view, DateTimeOffset now, PolicyConfiguration _, string actor) => OperatorRules.HandBack(view, now, actor), cancellationToken);
 
     public ValueTask<OperatorResult> LinkAliasAsync(ChatId chat, ChatId otherChat, string linkedBy, CancellationToken cancellationToken)
     {

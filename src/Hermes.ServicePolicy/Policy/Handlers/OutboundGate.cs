@@ -69,8 +69,9 @@ internal sealed class OutboundGate
             return Done(OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: clockError));
         }
 
-        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false);
-        if (!_pipeline.Check(check).Passed || !_pipeline.CheckSend(check).Passed)
+        // An autonomous chat's message leaves (no draft): known before the mode step, so the check is built once.
+        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false, leaves: true);
+        if (!_pipeline.Check(check).Passed || !_pipeline.CheckAfterMode(check).Passed)
         {
             return DecideSlowAsync(request, now, cancellationToken); // a refusal to audit: decided again inside the gate
         }
@@ -149,7 +150,7 @@ internal sealed class OutboundGate
         }
 
         var route = OutboundRules.Route(view, request, configuration, !view.IsService && _state.IsRecentlyBlocked(view.Primary, now));
-        if (route is OutboundRoute.FirstContactPermit or OutboundRoute.Autonomous && _pipeline.CheckSend(check) is { Passed: false } refused)
+        if (_pipeline.CheckAfterMode(check.AfterMode(leaves: route is OutboundRoute.FirstContactPermit or OutboundRoute.Autonomous)) is { Passed: false } refused)
         {
             return await RefuseAsync(scope, request, view.Primary, refused, cancellationToken).ConfigureAwait(false);
         }
@@ -169,8 +170,8 @@ internal sealed class OutboundGate
 
     private static async ValueTask<OutboundDecision> RefuseAsync(ChangeScope scope, OutboundRequest request, Identity.ChatId primary, RuleVerdict verdict, CancellationToken cancellationToken)
         => verdict.Audited
-            ? await Denials.CommitAsync(scope, OutboundRules.Denied(primary, verdict.Reason, null, scope.Now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false)
-            : OutboundDecision.Denied(verdict.Reason, primary);
+            ? await Denials.CommitAsync(scope, OutboundRules.Denied(primary, verdict.Reason, verdict.RetryAfter, scope.Now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false)
+            : OutboundDecision.Denied(verdict.Reason, primary, verdict.RetryAfter);
 
     private async ValueTask<OutboundDecision> DraftAsync(ChangeScope scope, OutboundRequest request, ChatView view, bool firstContact, CancellationToken cancellationToken)
     {

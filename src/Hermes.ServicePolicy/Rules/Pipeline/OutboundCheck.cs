@@ -22,8 +22,9 @@ internal enum OutboundCheckKind
 /// </summary>
 internal readonly struct OutboundCheck
 {
-    public OutboundCheck(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundCheckKind kind, Initiator initiator, bool hasMedia, bool isFirstContact)
+    public OutboundCheck(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundCheckKind kind, Initiator initiator, bool hasMedia, bool isFirstContact, bool leaves = false)
     {
+        Leaves = leaves;
         State = state;
         Chat = chat;
         View = view;
@@ -56,4 +57,13 @@ internal readonly struct OutboundCheck
 
     /// <summary>Gets whether this is a first contact: a send to a chat that is not a service chat, or a first-contact draft.</summary>
     public bool IsFirstContact { get; }
+
+    /// <summary>
+    /// Gets whether a message is about to leave (a permit or an approval), as opposed to a draft being made; the mode step
+    /// decides it, so it is known to the rules after that step (<see cref="OutboundPipeline.AfterModeRules"/>).
+    /// </summary>
+    public bool Leaves { get; private init; }
+
+    /// <summary>The same check once the mode step chose a draft (<paramref name="leaves"/> false) or a message about to leave.</summary>
+    public OutboundCheck AfterMode(bool leaves) => this with { Leaves = leaves };
 }

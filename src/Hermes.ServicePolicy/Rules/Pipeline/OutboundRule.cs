@@ -1,3 +1,5 @@
+using System;
+
 namespace Hermes.ServicePolicy.Rules;
 
 /// <summary>
@@ -16,10 +18,16 @@ internal abstract class OutboundRule
 
     /// <summary>The reason this rule refuses the request, or <see cref="ReasonCode.None"/>.</summary>
     public abstract ReasonCode Check(in OutboundCheck check);
+
+    /// <summary>
+    /// When waiting alone lifts this rule's refusal, how long (asked only after <see cref="Check"/> refused); null when
+    /// someone must change something. A rule that returns a value has a reason whose row says so (<see cref="RetryAfterKind"/>).
+    /// </summary>
+    public virtual TimeSpan? RetryAfter(in OutboundCheck check) => null;
 }
 
-/// <summary>A rule's refusal: the reason, and whether it is audited.</summary>
-internal readonly record struct RuleVerdict(ReasonCode Reason, bool Audited)
+/// <summary>A rule's refusal: the reason, whether it is audited, and when waiting lifts it.</summary>
+internal readonly record struct RuleVerdict(ReasonCode Reason, bool Audited, TimeSpan? RetryAfter = null)
 {
     public bool Passed => Reason == ReasonCode.None;
 }
