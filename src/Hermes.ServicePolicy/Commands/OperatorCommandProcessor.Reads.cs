@@ -36,6 +36,11 @@ public sealed partial class OperatorCommandProcessor
             var reply = new ReplyText();
             reply.Line($"{Name(status.Chat)}: {status.Status.ToCode()}{(status.SessionId is null ? string.Empty : ", session " + status.SessionId)}{(status.Alias.IsEmpty ? string.Empty : ", also " + status.Alias)}.");
             reply.Line($"Drafts waiting for it: {waiting}.");
+            if (status.OwnerActiveUntil is { } held)
+            {
+                reply.Line($"You are writing there yourself: the agent waits until {ReplyText.Time(held)} ({_policy.Configuration.Options.OperatorCommand} handback to hand it back now).");
+            }
+
             return Reply("status", ReasonCode.None, reply.Single());
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Commands;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Policy;
@@ -67,8 +68,10 @@ public class OwnerTakeoverTests
         await OwnerTypesAsync(h, Movistar);
         h.DrainAudit();
 
+        Assert.That(h.Policy.GetStatus(Id(Movistar)).OwnerActiveUntil, Is.EqualTo(h.Time.GetUtcNow().AddMinutes(10)), "the status says until when");
         Assert.That((await h.Policy.HandBackAsync(Id(Movistar), "owner")).Ok, Is.True);
         Assert.That((await h.Policy.HandBackAsync(Id(Movistar), "owner")).Ok, Is.True, "nothing left to hand back: already in effect");
+        Assert.That(h.Policy.GetStatus(Id(Movistar)).OwnerActiveUntil, Is.Null);
         var audit = h.DrainAudit();
         Assert.That(audit.Select(e => (e.Type, e.Actor)), Is.EqualTo(new[] { (PolicyEventType.OwnerHandedBack, "owner") }));
 
@@ -99,6 +102,23 @@ public class OwnerTakeoverTests
         await OwnerTypesAsync(h, Movistar);
         Assert.That((await h.SendAsync(Movistar, "hola", Initiator.Agent)).Reason, Is.EqualTo(ReasonCode.OwnerActive));
         Assert.That(h.Status(Movistar), Is.EqualTo(ServiceChatStatus.Autonomous), "holding a chat changes neither its mode nor its status");
+    }
+
+    [Test]
+    public async Task The_owners_status_command_says_until_when_and_handback_ends_it()
+    {
+        const string owner = "34611222333@s.whatsapp.net";
+        await using var h = await CreateAsync(o => o.OperatorChats = [owner]);
+        await h.MakeAutonomousAsync(Movistar);
+        await OwnerTypesAsync(h, Movistar);
+        var commands = new OperatorCommandProcessor(h.Policy);
+
+        var status = await commands.ExecuteAsync(Id(owner), "/service status +34 610 000 111");
+        Assert.That(status.Reply, Does.Contain("You are writing there yourself: the agent waits until").And.Contain("/service handback"));
+        var handback = await commands.ExecuteAsync(Id(owner), "/service handback +34 610 000 111");
+        Assert.That((handback.Command, handback.Reply), Is.EqualTo(("handback", "+34610000111 handed back: the agent may answer again.")));
+        Assert.That((await commands.ExecuteAsync(Id(owner), "/service status +34 610 000 111")).Reply, Does.Not.Contain("writing there yourself"));
+        Assert.That((await h.SendAsync(Movistar, "¿Sigo?", Initiator.Agent)).IsPermitted, Is.True);
     }
 
     [TestCase(-1)]

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -5,6 +6,7 @@ using System.Threading.Tasks;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Engine;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Rules;
 using Hermes.ServicePolicy.State;
 
 namespace Hermes.ServicePolicy.Policy;
@@ -32,9 +34,12 @@ internal sealed class PolicyQueries
 
     public ChatStatus GetStatus(ChatId chat)
     {
-        var view = _state.View(chat, _core.Settings.Current);
+        var configuration = _core.Settings.Current;
+        var view = _state.View(chat, configuration);
+        var now = _core.Time.GetUtcNow();
         _state.Aliases.TryGetAlias(view.Primary, out var alias);
-        return new ChatStatus(view.Primary, _state.StatusOf(view, _core.Time.GetUtcNow()), view.IsService ? view.Session : null, alias);
+        var held = view.IsService ? OwnerTakeoverRule.HoldEnds(view, configuration.OwnerTakeover) : DateTimeOffset.MinValue;
+        return new ChatStatus(view.Primary, _state.StatusOf(view, now), view.IsService ? view.Session : null, alias) { OwnerActiveUntil = held > now ? held : null };
     }
 
     public IReadOnlyList<KnownChat> GetKnownChats() => _state.KnownChats(_core.Settings.Current, _core.Time.GetUtcNow());
