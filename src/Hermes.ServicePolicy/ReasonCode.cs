@@ -100,4 +100,10 @@ public enum ReasonCode
     /// provider's replies but not answer (nor draft) until the hold ends or the owner hands the chat back.
     /// </summary>
     OwnerActive = 26,
+
+    /// <summary>
+    /// <c>too_many_pending_drafts</c>: <c>max_pending_drafts</c> drafts wait for the owner in all, or
+    /// <c>max_pending_drafts_per_chat</c> for this chat; no new draft until the owner decides one (or one expires).
+    /// </summary>
+    TooManyPendingDrafts = 27,
 }

@@ -39,6 +39,7 @@ public static class ReasonCodes
         new(ReasonCode.InvalidCommand, "invalid_command", "the operator command is unknown or its arguments are wrong"),
         new(ReasonCode.OutboundDisabled, "outbound_disabled", "nothing is sent while outbound: never is set; drafts wait for the owner"),
         new(ReasonCode.OwnerActive, "owner_active", "the owner is writing in this chat themselves (owner_takeover_minutes); the agent waits, or the owner hands it back", RetryAfterKind.WhenTheHoldEnds),
+        new(ReasonCode.TooManyPendingDrafts, "too_many_pending_drafts", "too many drafts wait for the owner (max_pending_drafts, max_pending_drafts_per_chat); deciding one frees a place"),
     ]);
 
     /// <summary>Gets the stable snake_case code of <paramref name="reason"/> (for example <c>unknown_chat</c>).</summary>

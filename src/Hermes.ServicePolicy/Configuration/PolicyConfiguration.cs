@@ -31,6 +31,8 @@ internal sealed class PolicyConfiguration
         AllowMedia = options.AllowMedia;
         OutboundNever = options.Outbound == OutboundSwitch.Never;
         OwnerTakeover = TimeSpan.FromMinutes(options.OwnerTakeoverMinutes);
+        MaxPendingDrafts = options.MaxPendingDrafts;
+        MaxPendingDraftsPerChat = options.MaxPendingDraftsPerChat;
         AllowAgentInitiated = options.AllowAgentInitiatedServiceChats;
         AutoPromote = options.AutoPromoteRepliedToChats;
         RequireFirstContactApproval = options.RequireExplicitApprovalForFirstContact;
@@ -58,6 +60,10 @@ internal sealed class PolicyConfiguration
 
     /// <summary>How long an <c>owner_message</c> holds the chat for the owner (<c>owner_takeover_minutes</c>); zero: never.</summary>
     public TimeSpan OwnerTakeover { get; }
+
+    public int MaxPendingDrafts { get; }
+
+    public int MaxPendingDraftsPerChat { get; }
 
     public bool AllowAgentInitiated { get; }
 

@@ -32,6 +32,12 @@ public sealed class ServiceConversationOptions
     /// </summary>
     public int OwnerTakeoverMinutes { get; set; } = 30;
 
+    /// <summary><c>max_pending_drafts</c>: at most this many drafts wait for the owner, across all chats (1–1000); a new one is denied <c>too_many_pending_drafts</c>.</summary>
+    public int MaxPendingDrafts { get; set; } = 20;
+
+    /// <summary><c>max_pending_drafts_per_chat</c>: at most this many drafts wait for the owner in one chat (1–100).</summary>
+    public int MaxPendingDraftsPerChat { get; set; } = 3;
+
     /// <summary><c>approved_chats</c>: one-to-one chats approved up front, in any target form except a name.</summary>
     public IList<string> ApprovedChats { get; set; } = new List<string>();
 

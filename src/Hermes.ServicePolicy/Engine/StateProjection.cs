@@ -142,6 +142,26 @@ internal sealed partial class StateProjection
     }
 
     /// <summary>Drafts that wait for approval (expired ones excluded), oldest first.</summary>
+    /// <summary>
+    /// The drafts waiting for the owner now (pending and not past their expiry), in all and for one chat (any alias): the
+    /// input of <c>max_pending_drafts</c>. One pass, without a lock; the dictionary holds only drafts not yet decided for good.
+    /// </summary>
+    public int CountPendingDrafts(DateTimeOffset now, ChatId primary, out int inChat)
+    {
+        var all = 0;
+        inChat = 0;
+        foreach (var (_, draft) in Drafts)
+        {
+            if (draft.State == DraftState.Pending && now < draft.ExpiresAt)
+            {
+                all++;
+                inChat += Aliases.GetPrimary(draft.Chat) == primary ? 1 : 0;
+            }
+        }
+
+        return all;
+    }
+
     public List<DraftRecord> PendingDrafts(DateTimeOffset now)
     {
         var pending = new List<DraftRecord>();

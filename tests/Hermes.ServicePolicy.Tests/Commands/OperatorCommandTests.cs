@@ -162,7 +162,11 @@ public class OperatorCommandTests
     [Test]
     public async Task Handles_stay_unique_under_concurrency_and_survive_a_restart()
     {
-        await using var h = await CreateWithOwnerAsync(o => o.MaxNewServiceChatsPerDay = 1000);
+        await using var h = await CreateWithOwnerAsync(o =>
+        {
+            o.MaxNewServiceChatsPerDay = 1000;
+            o.MaxPendingDrafts = 1000; // 200 drafts wait at once here
+        });
         var drafts = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () => await h.SendAsync(ChatId(i)))));
         Assert.That(drafts.Select(d => d.Handle).Distinct().Count(), Is.EqualTo(200));
         await h.RestartAsync();

@@ -262,6 +262,8 @@ public class DependencyInjectionTests
             ["whatsapp:service_conversations:default_region"] = "ES",
             ["whatsapp:service_conversations:owner_takeover_minutes"] = "45",
             ["whatsapp:service_conversations:outbound"] = "never",
+            ["whatsapp:service_conversations:max_pending_drafts"] = "50",
+            ["whatsapp:service_conversations:max_pending_drafts_per_chat"] = "5",
         }).Build();
         var services = new ServiceCollection().AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)).AddServiceConversationPhoneNumbers();
         await using var provider = services.BuildServiceProvider();

@@ -41,7 +41,11 @@ public class MemoryBoundsTests
     [Test]
     public async Task Decided_drafts_leave_their_text_to_the_log_and_still_answer_as_decided()
     {
-        await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 1000);
+        await using var h = await CreateAsync(o =>
+        {
+            o.MaxNewServiceChatsPerDay = 1000;
+            o.MaxPendingDrafts = 1000; // 100 drafts wait at once here
+        });
         var text = new string('x', 1000);
         var drafts = new List<OutboundDecision>();
         for (var i = 0; i < 100; i++)

@@ -32,6 +32,8 @@ internal static class OptionDescriptors
         new IntegerOption("audit_retention_days", nameof(ServiceConversationOptions.AuditRetentionDays), static o => o.AuditRetentionDays, static (o, v) => o.AuditRetentionDays = v, 0, 36500, shownWhenZero: false),
         new TextOption("default_region", nameof(ServiceConversationOptions.DefaultRegion), static o => o.DefaultRegion, static (o, v) => o.DefaultRegion = v, shown: true),
         new IntegerOption("owner_takeover_minutes", nameof(ServiceConversationOptions.OwnerTakeoverMinutes), static o => o.OwnerTakeoverMinutes, static (o, v) => o.OwnerTakeoverMinutes = v, 0, 1440),
+        new IntegerOption("max_pending_drafts", nameof(ServiceConversationOptions.MaxPendingDrafts), static o => o.MaxPendingDrafts, static (o, v) => o.MaxPendingDrafts = v, 1, 1000),
+        new IntegerOption("max_pending_drafts_per_chat", nameof(ServiceConversationOptions.MaxPendingDraftsPerChat), static o => o.MaxPendingDraftsPerChat, static (o, v) => o.MaxPendingDraftsPerChat = v, 1, 100),
         new ChoiceOption<OutboundSwitch>("outbound", nameof(ServiceConversationOptions.Outbound), static o => o.Outbound, static (o, v) => o.Outbound = v, [("normal", OutboundSwitch.Normal), ("never", OutboundSwitch.Never)]),
     ];
 

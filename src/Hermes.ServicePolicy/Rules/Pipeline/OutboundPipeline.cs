@@ -11,7 +11,7 @@ internal sealed class OutboundPipeline
 {
     /// <summary>
     /// The order of docs/behaviour.md: feature, kind, the owner's chat, revoked, paused, media, who may start a chat, a
-    /// follow-up's chat; after the mode step, the outbound switch and the owner's takeover.
+    /// follow-up's chat; after the mode step, the outbound switch, the owner's takeover and the pending-draft caps.
     /// </summary>
     public static readonly OutboundPipeline Default = new(
     [
@@ -27,6 +27,7 @@ internal sealed class OutboundPipeline
     [
         new OutboundNeverRule(),
         new OwnerTakeoverRule(),
+        new PendingDraftsRule(),
     ]);
 
     private readonly OutboundRule[] _rules;
