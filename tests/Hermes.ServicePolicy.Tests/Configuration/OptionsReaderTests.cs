@@ -250,6 +250,13 @@ public class OptionsReaderTests
     }
 
     [Test]
+    public void A_mode_that_is_not_one_names_the_three()
+    {
+        Assert.That(ServiceConversationOptionsReader.ReadAndValidate([new("default_mode", "auto")], out var errors), Is.Null);
+        Assert.That((errors.Single().Key, errors.Single().Message), Is.EqualTo(("default_mode", "must be draft_first, draft_only or autonomous")));
+    }
+
+    [Test]
     public void Snake_case_keys_are_listed_in_spec_order()
     {
         Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[0], Is.EqualTo("enabled"));

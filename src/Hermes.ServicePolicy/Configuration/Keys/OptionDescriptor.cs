@@ -9,7 +9,6 @@ internal enum OptionKind
 {
     Boolean,
     Integer,
-    Mode,
     Choice,
     Text,
     List,
@@ -106,44 +105,17 @@ internal sealed class IntegerOption(string snake, string pascal, Func<ServiceCon
         => get(configuration.Options) is var value && (value != 0 || shownWhenZero) ? $"{Snake}={value.ToString(CultureInfo.InvariantCulture)}" : null;
 }
 
-internal sealed class ModeOption(string snake, string pascal, Func<ServiceConversationOptions, ServiceChatMode> get, Action<ServiceConversationOptions, ServiceChatMode> set)
-    : OptionDescriptor(snake, pascal, OptionKind.Mode)
-{
-    private const string Expected = "must be draft_first, draft_only or autonomous";
-
-    public override string? Read(ServiceConversationOptions options, string? value)
-    {
-        if (!ServiceChatModes.TryParse(value, out var mode))
-        {
-            return Expected;
-        }
-
-        set(options, mode);
-        return null;
-    }
-
-    public override void Copy(ServiceConversationOptions from, ServiceConversationOptions to) => set(to, get(from));
-
-    public override void Validate(ServiceConversationOptions options, List<ConfigurationError> errors)
-    {
-        if (!Enum.IsDefined(get(options)))
-        {
-            errors.Add(new ConfigurationError(Snake, get(options).ToString(), Expected));
-        }
-    }
-
-    public override string? Describe(PolicyConfiguration configuration) => $"{Snake}={get(configuration.Options).ToCode()}";
-}
-
 /// <summary>
-/// One of a few named values of an enum (<c>outbound: normal | never</c>), any case. <c>policy_loaded</c> shows it when it
-/// is not the first choice (the default), so the text of a configuration that does not use the key is unchanged.
+/// One of the named values of an enum (<c>default_mode: draft_first | draft_only | autonomous</c>,
+/// <c>outbound: normal | never</c>), any case. <c>policy_loaded</c> shows it always, or with <c>shownWhenDefault: false</c>
+/// only when it is not the first choice (the default), so the text of a configuration that does not use the key is unchanged.
 /// </summary>
-internal sealed class ChoiceOption<T>(string snake, string pascal, Func<ServiceConversationOptions, T> get, Action<ServiceConversationOptions, T> set, (string Code, T Value)[] choices)
+internal sealed class ChoiceOption<T>(string snake, string pascal, Func<ServiceConversationOptions, T> get, Action<ServiceConversationOptions, T> set, (string Code, T Value)[] choices, bool shownWhenDefault = true)
     : OptionDescriptor(snake, pascal, OptionKind.Choice)
     where T : struct, Enum
 {
-    private readonly string _expected = "must be " + string.Join(" or ", Array.ConvertAll(choices, static c => c.Code));
+    private readonly string _expected = "must be " + (choices.Length == 1 ? choices[0].Code
+        : string.Join(", ", Array.ConvertAll(choices[..^1], static c => c.Code)) + " or " + choices[^1].Code);
 
     public override string? Read(ServiceConversationOptions options, string? value)
     {
@@ -170,7 +142,7 @@ internal sealed class ChoiceOption<T>(string snake, string pascal, Func<ServiceC
     }
 
     public override string? Describe(PolicyConfiguration configuration)
-        => EqualityComparer<T>.Default.Equals(get(configuration.Options), choices[0].Value) ? null : $"{Snake}={CodeOf(get(configuration.Options))}";
+        => !shownWhenDefault && EqualityComparer<T>.Default.Equals(get(configuration.Options), choices[0].Value) ? null : $"{Snake}={CodeOf(get(configuration.Options))}";
 
     private string? CodeOf(T value)
     {

@@ -13,7 +13,7 @@ internal static class OptionDescriptors
     public static IReadOnlyList<OptionDescriptor> All { get; } =
     [
         new BooleanOption("enabled", nameof(ServiceConversationOptions.Enabled), static o => o.Enabled, static (o, v) => o.Enabled = v),
-        new ModeOption("default_mode", nameof(ServiceConversationOptions.DefaultMode), static o => o.DefaultMode, static (o, v) => o.DefaultMode = v),
+        new ChoiceOption<ServiceChatMode>("default_mode", nameof(ServiceConversationOptions.DefaultMode), static o => o.DefaultMode, static (o, v) => o.DefaultMode = v, Array.ConvertAll(Enum.GetValues<ServiceChatMode>(), static m => (m.ToCode(), m))),
         new ListOption("approved_chats", nameof(ServiceConversationOptions.ApprovedChats), static o => o.ApprovedChats, static (o, v) => o.ApprovedChats = v, static c => c.ApprovedChatCount),
         new ListOption("approved_patterns", nameof(ServiceConversationOptions.ApprovedPatterns), static o => o.ApprovedPatterns, static (o, v) => o.ApprovedPatterns = v, static c => c.PatternCount),
         new BooleanOption("allow_agent_initiated_service_chats", nameof(ServiceConversationOptions.AllowAgentInitiatedServiceChats), static o => o.AllowAgentInitiatedServiceChats, static (o, v) => o.AllowAgentInitiatedServiceChats = v),
@@ -34,7 +34,7 @@ internal static class OptionDescriptors
         new IntegerOption("owner_takeover_minutes", nameof(ServiceConversationOptions.OwnerTakeoverMinutes), static o => o.OwnerTakeoverMinutes, static (o, v) => o.OwnerTakeoverMinutes = v, 0, 1440),
         new IntegerOption("max_pending_drafts", nameof(ServiceConversationOptions.MaxPendingDrafts), static o => o.MaxPendingDrafts, static (o, v) => o.MaxPendingDrafts = v, 1, 1000),
         new IntegerOption("max_pending_drafts_per_chat", nameof(ServiceConversationOptions.MaxPendingDraftsPerChat), static o => o.MaxPendingDraftsPerChat, static (o, v) => o.MaxPendingDraftsPerChat = v, 1, 100),
-        new ChoiceOption<OutboundSwitch>("outbound", nameof(ServiceConversationOptions.Outbound), static o => o.Outbound, static (o, v) => o.Outbound = v, [("normal", OutboundSwitch.Normal), ("never", OutboundSwitch.Never)]),
+        new ChoiceOption<OutboundSwitch>("outbound", nameof(ServiceConversationOptions.Outbound), static o => o.Outbound, static (o, v) => o.Outbound = v, [("normal", OutboundSwitch.Normal), ("never", OutboundSwitch.Never)], shownWhenDefault: false),
     ];
 
     /// <summary>The key named <paramref name="name"/> in either spelling, any case; null when there is none.</summary>

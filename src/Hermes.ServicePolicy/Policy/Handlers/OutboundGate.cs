@@ -71,7 +71,7 @@ internal sealed class OutboundGate
 
         // An autonomous chat's message leaves (no draft): known before the mode step, so the check is built once.
         var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false, leaves: true);
-        if (!_pipeline.Check(check).Passed || !_pipeline.CheckAfterMode(check).Passed)
+        if (!_pipeline.CheckBoth(check).Passed)
         {
             return DecideSlowAsync(request, now, cancellationToken); // a refusal to audit: decided again inside the gate
         }

@@ -51,6 +51,12 @@ internal sealed class OutboundPipeline
     /// <summary>Runs the rules for what the mode step chose (a draft, or a message about to leave); the first refusal is the answer.</summary>
     public RuleVerdict CheckAfterMode(in OutboundCheck check) => Run(_afterMode, check);
 
+    /// <summary>
+    /// Runs both stages for a decision whose mode step is known before it runs (an autonomous send, an approval: a message
+    /// about to leave); the first refusal is the answer.
+    /// </summary>
+    public RuleVerdict CheckBoth(in OutboundCheck check) => Run(_rules, check) is { Passed: false } refused ? refused : Run(_afterMode, check);
+
     private static RuleVerdict Run(OutboundRule[] rules, in OutboundCheck check)
     {
         for (var i = 0; i < rules.Length; i++)
