@@ -106,4 +106,25 @@ public enum ReasonCode
     /// <c>max_pending_drafts_per_chat</c> for this chat; no new draft until the owner decides one (or one expires).
     /// </summary>
     TooManyPendingDrafts = 27,
+
+    /// <summary>
+    /// <c>too_soon</c>: the agent's previous permitted send to this chat was less than
+    /// <c>min_seconds_between_agent_sends</c> ago; <c>retry_after</c> is the rest of the gap.
+    /// </summary>
+    TooSoon = 28,
+
+    /// <summary>
+    /// <c>daily_send_limit</c>: <c>max_agent_sends_per_day</c> agent-initiated permits were issued in the last 24 hours
+    /// across all chats (failed sends not counted); <c>retry_after</c> is when the oldest leaves the window.
+    /// </summary>
+    DailySendLimit = 29,
+
+    /// <summary>
+    /// <c>duplicate_send</c>: the same text was permitted to this chat within <c>duplicate_send_minutes</c>;
+    /// <c>retry_after</c> is when that permit leaves the window.
+    /// </summary>
+    DuplicateSend = 30,
+
+    /// <summary><c>host_denied</c>: a check the host registered (<c>IOutboundCheck</c>) refused the send, with its own reason text.</summary>
+    HostDenied = 31,
 }

@@ -40,6 +40,10 @@ public static class ReasonCodes
         new(ReasonCode.OutboundDisabled, "outbound_disabled", "nothing is sent while outbound: never is set; drafts wait for the owner"),
         new(ReasonCode.OwnerActive, "owner_active", "the owner is writing in this chat themselves (owner_takeover_minutes); the agent waits, or the owner hands it back", RetryAfterKind.WhenTheHoldEnds),
         new(ReasonCode.TooManyPendingDrafts, "too_many_pending_drafts", "too many drafts wait for the owner (max_pending_drafts, max_pending_drafts_per_chat); deciding one frees a place"),
+        new(ReasonCode.TooSoon, "too_soon", "the agent wrote to this chat moments ago (min_seconds_between_agent_sends)", RetryAfterKind.WhenTheWindowFrees),
+        new(ReasonCode.DailySendLimit, "daily_send_limit", "the agent's sends in a rolling 24 hours across all chats reached the cap (max_agent_sends_per_day)", RetryAfterKind.WhenTheWindowFrees),
+        new(ReasonCode.DuplicateSend, "duplicate_send", "the same text was sent to this chat a short while ago (duplicate_send_minutes)", RetryAfterKind.WhenTheWindowFrees),
+        new(ReasonCode.HostDenied, "host_denied", "a check of the host refused the send"),
     ]);
 
     /// <summary>Gets the stable snake_case code of <paramref name="reason"/> (for example <c>unknown_chat</c>).</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Audit;
 using Hermes.ServicePolicy.Configuration;
@@ -44,7 +45,7 @@ internal sealed class PolicyHarness : IAsyncDisposable
 
     public ServiceConversationPolicy Policy { get; private set; }
 
-    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true, DateTimeOffset? start = null)
+    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true, DateTimeOffset? start = null, Random? random = null)
     {
         var time = new FakeTimeProvider(start ?? Start);
         var store = new InMemoryServiceStateStore();
@@ -56,6 +57,7 @@ internal sealed class PolicyHarness : IAsyncDisposable
             .WithOptions(options)
             .WithStateStore(store)
             .WithTimeProvider(time)
+            .WithRandom(random ?? Random.Shared)
             .WithRecentChatSource(recent)
             .AddAuditSink(audit)
             .BuildAsync();
@@ -78,11 +80,20 @@ internal sealed class PolicyHarness : IAsyncDisposable
             .BuildAsync();
     }
 
+    private int _agentTexts;
+
     public static ChatId Id(string jid) => ChatId.Parse(jid);
 
-    /// <summary>Decides a send; a permit is then reported as <paramref name="transport"/> says (delivered by default; null: not reported).</summary>
-    public async ValueTask<OutboundDecision> SendAsync(string chat, string text = "hola", Initiator initiator = Initiator.Operator, string? session = null, bool media = false, SendOutcome? transport = SendOutcome.Delivered)
-        => await ReportAsync(await Policy.DecideOutboundAsync(new OutboundRequest(Id(chat), text, initiator, session, media)), transport);
+    /// <summary>
+    /// Decides a send; a permit is then reported as <paramref name="transport"/> says (delivered by default; null: not
+    /// reported). Without a text, the agent says something new each time (the duplicate guard is on by default) and the
+    /// operator says <c>hola</c>.
+    /// </summary>
+    public async ValueTask<OutboundDecision> SendAsync(string chat, string? text = null, Initiator initiator = Initiator.Operator, string? session = null, bool media = false, SendOutcome? transport = SendOutcome.Delivered)
+    {
+        text ??= initiator == Initiator.Agent ? $"hola {Interlocked.Increment(ref _agentTexts)}" : "hola";
+        return await ReportAsync(await Policy.DecideOutboundAsync(new OutboundRequest(Id(chat), text, initiator, session, media)), transport);
+    }
 
     /// <summary>Approves a draft; a permit is then reported as <paramref name="transport"/> says (delivered by default; null: not reported).</summary>
     public async ValueTask<OutboundDecision> ApproveAsync(DraftId draft, string by = "owner", SendOutcome? transport = SendOutcome.Delivered)

@@ -32,6 +32,10 @@ internal sealed class PolicyConfiguration
         OutboundNever = options.Outbound == OutboundSwitch.Never;
         OwnerTakeover = TimeSpan.FromMinutes(options.OwnerTakeoverMinutes);
         MaxPendingDrafts = options.MaxPendingDrafts;
+        AgentSendGap = TimeSpan.FromSeconds(options.MinSecondsBetweenAgentSends);
+        SendJitterSeconds = options.SendJitterSeconds;
+        MaxAgentSendsPerDay = options.MaxAgentSendsPerDay;
+        DuplicateWindow = TimeSpan.FromMinutes(options.DuplicateSendMinutes);
         MaxPendingDraftsPerChat = options.MaxPendingDraftsPerChat;
         AllowAgentInitiated = options.AllowAgentInitiatedServiceChats;
         AutoPromote = options.AutoPromoteRepliedToChats;
@@ -62,6 +66,21 @@ internal sealed class PolicyConfiguration
     public TimeSpan OwnerTakeover { get; }
 
     public int MaxPendingDrafts { get; }
+
+    /// <summary>The least time between two agent-initiated sends in one chat (<c>min_seconds_between_agent_sends</c>); zero: off.</summary>
+    public TimeSpan AgentSendGap { get; }
+
+    /// <summary>The most a permit's <c>not_before</c> lies ahead (<c>send_jitter_seconds</c>); zero: off.</summary>
+    public int SendJitterSeconds { get; }
+
+    /// <summary>Agent-initiated permits across all chats in a rolling 24 hours (<c>max_agent_sends_per_day</c>); zero: no cap.</summary>
+    public int MaxAgentSendsPerDay { get; }
+
+    /// <summary>How long a text permitted to a chat blocks the same text again (<c>duplicate_send_minutes</c>); zero: off.</summary>
+    public TimeSpan DuplicateWindow { get; }
+
+    /// <summary>Gets whether any rule reads the agent's past sends, so they are kept (docs/behaviour.md#agent-pacing).</summary>
+    public bool TracksAgentSends => AgentSendGap > TimeSpan.Zero || MaxAgentSendsPerDay > 0 || DuplicateWindow > TimeSpan.Zero;
 
     public int MaxPendingDraftsPerChat { get; }
 

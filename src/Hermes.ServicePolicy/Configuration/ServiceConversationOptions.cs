@@ -32,6 +32,31 @@ public sealed class ServiceConversationOptions
     /// </summary>
     public int OwnerTakeoverMinutes { get; set; } = 30;
 
+    /// <summary>
+    /// <c>min_seconds_between_agent_sends</c>: in one chat, an agent-initiated send this soon after the previous permitted
+    /// one is denied <c>too_soon</c> (0–3600; 0 = off).
+    /// </summary>
+    public int MinSecondsBetweenAgentSends { get; set; }
+
+    /// <summary>
+    /// <c>send_jitter_seconds</c>: a permit for an agent-initiated send carries a <c>not_before</c> up to this many seconds
+    /// ahead, a whole number drawn uniformly from the policy's random source (0–600; 0 = off); the host waits until then.
+    /// </summary>
+    public int SendJitterSeconds { get; set; }
+
+    /// <summary>
+    /// <c>max_agent_sends_per_day</c>: agent-initiated permits across all chats in a rolling 24 hours, failed sends not
+    /// counted; over it a send is denied <c>daily_send_limit</c> (0–100000; 0 = no cap).
+    /// </summary>
+    public int MaxAgentSendsPerDay { get; set; }
+
+    /// <summary>
+    /// <c>duplicate_send_minutes</c>: the agent sending a chat a text equal to one permitted to it this many minutes ago
+    /// (compared after NFC, trimming and collapsing whitespace runs; case kept) is denied <c>duplicate_send</c>
+    /// (0–1440; 0 = off).
+    /// </summary>
+    public int DuplicateSendMinutes { get; set; } = 10;
+
     /// <summary><c>max_pending_drafts</c>: at most this many drafts wait for the owner, across all chats (1–1000); a new one is denied <c>too_many_pending_drafts</c>.</summary>
     public int MaxPendingDrafts { get; set; } = 20;
 

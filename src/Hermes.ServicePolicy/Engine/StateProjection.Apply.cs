@@ -1,6 +1,7 @@
 using System;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.State;
+using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Engine;
 
@@ -58,7 +59,7 @@ internal sealed partial class StateProjection
                 }
                 else
                 {
-                    Permit(e, approved);
+                    Permit(e, approved, replaying);
                 }
 
                 break;
@@ -75,7 +76,7 @@ internal sealed partial class StateProjection
                     Chats.MarkAwaitingReply(Aliases.GetPrimary(e.Chat));
                 }
 
-                Permit(e, null);
+                Permit(e, null, replaying);
                 break;
 
             case PolicyEventType.ReplyReceived:
@@ -99,15 +100,15 @@ internal sealed partial class StateProjection
 
             case PolicyEventType.FirstContactSent:
             case PolicyEventType.MessageSent:
-                CloseSend(e, SendOutcome.Delivered);
+                CloseSend(e, SendOutcome.Delivered, replaying);
                 break;
 
             case PolicyEventType.SendUnknown:
-                CloseSend(e, SendOutcome.Unknown);
+                CloseSend(e, SendOutcome.Unknown, replaying);
                 break;
 
             case PolicyEventType.SendFailed:
-                FailSend(e);
+                FailSend(e, replaying);
                 break;
 
             case PolicyEventType.FirstContactRejected:
@@ -222,25 +223,40 @@ internal sealed partial class StateProjection
             r.IsService ? r : r with { IsService = true, Revoked = false, Paused = false, Mode = e.ToMode, SentSinceDraftFirst = false, ModeSequence = e.Sequence },
             e,
             out bound));
-        Sends.AddDurable(new PendingSend(
+        var pending = new PendingSend(
             e.Send, e.Chat, draft?.Text ?? e.Text ?? string.Empty, e.SessionId, e.Initiator ?? draft?.Initiator ?? Initiator.Operator, true,
-            draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { TookSlot = tookSlot, BoundSession = bound });
+            draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { TookSlot = tookSlot, BoundSession = bound };
+        Sends.AddDurable(pending);
+        CountAgentPermit(pending, replaying || draft is not null);
     }
 
-    private void Permit(PolicyEvent e, DraftRecord? draft)
+    private void Permit(PolicyEvent e, DraftRecord? draft, bool replaying)
     {
         var bound = false;
         Update(e.Chat, e, r => BindSession(r, e, out bound));
-        Sends.AddDurable(new PendingSend(
+        var pending = new PendingSend(
             e.Send, e.Chat, draft?.Text ?? e.Text ?? string.Empty, e.SessionId, e.Initiator ?? draft?.Initiator ?? Initiator.Agent, false,
-            draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { BoundSession = bound });
+            draft?.Id ?? default, e.Timestamp, e.ConfirmBy ?? e.Timestamp, e.Sequence) { BoundSession = bound };
+        Sends.AddDurable(pending);
+        CountAgentPermit(pending, replaying || draft is not null);
+    }
+
+    // The agent's permits count for its pacing: live, an agent send was counted when it was checked (and an approval of
+    // its draft is counted here); a replay counts every permit it reads.
+    private void CountAgentPermit(PendingSend pending, bool count)
+    {
+        if (count && pending.Initiator == Initiator.Agent && AgentSends.Tracking)
+        {
+            AgentSends.Record(Aliases.GetPrimary(pending.Chat), pending.Id, pending.IssuedAt, SentTextFingerprint.Of(pending.Text));
+        }
     }
 
     // delivered or unknown: a fact. It changes no state, except that it counts as "we have sent" for promotion when the
     // chat is still in the mode the send was decided in.
-    private void CloseSend(PolicyEvent e, SendOutcome outcome)
+    private void CloseSend(PolicyEvent e, SendOutcome outcome, bool replaying)
     {
         var pending = Sends.Close(e.Send, outcome, e.Timestamp);
+        CountUnseenPermit(e, pending, replaying);
         Forget(pending?.Draft.Value ?? e.DraftId, e.Timestamp); // its send went out (or counts as sent): the draft is history now
         // The report says when its send was decided (a permit restored from a counters record does not know).
         var decidedAt = e.DecidedAt > 0 ? e.DecidedAt : pending?.DecidedAt ?? e.Sequence;
@@ -251,10 +267,22 @@ internal sealed partial class StateProjection
         }
     }
 
+    // An autonomous permit a replay never saw (issued and reported between two counters records) still counted for the
+    // agent's pacing: from when it was permitted, as it was live.
+    private void CountUnseenPermit(PolicyEvent e, PendingSend? pending, bool replaying)
+    {
+        if (pending is null && replaying && e.Initiator == Initiator.Agent && !e.Send.IsEmpty && AgentSends.Tracking)
+        {
+            AgentSends.Record(Aliases.GetPrimary(e.Chat), e.Send, e.PermittedAt ?? e.Timestamp, e.Text is { } text ? SentTextFingerprint.Of(text) : 0);
+        }
+    }
+
     // failed: undoes exactly what the send did and nothing later changed (docs/behaviour.md#sending).
-    private void FailSend(PolicyEvent e)
+    private void FailSend(PolicyEvent e, bool replaying)
     {
         var pending = Sends.Close(e.Send, SendOutcome.Failed, e.Timestamp);
+        CountUnseenPermit(e, pending, replaying);
+        AgentSends.Fail(e.Send);
         if (pending is null)
         {
             // An autonomous permit a replay never saw (issued and reported between two counters records): it took no

@@ -21,6 +21,7 @@ internal sealed partial class StateProjection
         // The LID's counters join the phone's: limits hold for every alias of one chat (on replay the limiter is
         // still empty and the checkpoint's counters are mapped to their primary when they are restored).
         _limiter.MergeChats(lid, phone);
+        AgentSends.Merge(lid, phone);
         Chats.TryGetValue(phone, out var phoneRecord);
         if (Chats.TryRemove(lid, out var lidSlot))
         {
@@ -88,7 +89,10 @@ internal sealed partial class StateProjection
             // A permit whose report is in the log after the checkpoint is closed already.
             if (!Sends.TryGetClosed(permit.Send, out _))
             {
-                Sends.AddDurable(new PendingSend(permit.Send, permit.Chat, permit.Text, permit.Session, permit.Initiator, false, default, permit.IssuedAt, permit.ConfirmBy, permit.DecidedAt));
+                var known = Sends.TryGetOpen(permit.Send, out _); // a later counters record lists a permit still open again
+                var pending = new PendingSend(permit.Send, permit.Chat, permit.Text, permit.Session, permit.Initiator, false, default, permit.IssuedAt, permit.ConfirmBy, permit.DecidedAt);
+                Sends.AddDurable(pending);
+                CountAgentPermit(pending, !known);
             }
         }
     }

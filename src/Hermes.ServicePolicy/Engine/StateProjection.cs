@@ -42,6 +42,9 @@ internal sealed partial class StateProjection
 
     public SendLedger Sends { get; } = new();
 
+    /// <summary>The agent's recent permits, for the pacing rules (spacing, the daily cap, duplicates).</summary>
+    public AgentSends AgentSends { get; } = new();
+
     public DraftHandles Handles { get; } = new();
 
     /// <summary>Drafts decided in the last 30 days, by id only (the drafts themselves are gone from memory).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Text;
 using System.Xml;
 using Hermes.ServicePolicy.Engine;
@@ -225,9 +226,15 @@ public readonly struct OutboundDecision : IPolicyResult
     /// <summary>Gets whether the host may send the message now (once), and must then report the outcome.</summary>
     public bool IsPermitted => Outcome == OutboundOutcome.Permitted;
 
-    /// <summary>A permit to send <paramref name="text"/> to <paramref name="chat"/> now, once. Only the policy issues permits.</summary>
-    internal static OutboundDecision Permit(ChatId chat, SendId send, string text, string? sessionId, bool isFirstContact = false, DraftId draft = default)
-        => new(OutboundOutcome.Permitted, ReasonCode.None, chat, draft, text, sessionId, null, isFirstContact, null, send);
+    /// <summary>
+    /// Gets when a permit may be used, for an agent's send with <c>send_jitter_seconds</c>: the host waits until then
+    /// before it sends (the confirmation deadline counts from it). Null: send now.
+    /// </summary>
+    public DateTimeOffset? NotBefore { get; private init; }
+
+    /// <summary>A permit to send <paramref name="text"/> to <paramref name="chat"/> (at <paramref name="notBefore"/> or later), once. Only the policy issues permits.</summary>
+    internal static OutboundDecision Permit(ChatId chat, SendId send, string text, string? sessionId, bool isFirstContact = false, DraftId draft = default, DateTimeOffset? notBefore = null)
+        => new(OutboundOutcome.Permitted, ReasonCode.None, chat, draft, text, sessionId, null, isFirstContact, null, send) { NotBefore = notBefore };
 
     /// <summary>A message held as <paramref name="draft"/> for an operator's approval.</summary>
     public static OutboundDecision Drafted(ChatId chat, DraftId draft, string? sessionId, bool isFirstContact, string? handle = null)
@@ -243,7 +250,8 @@ public readonly struct OutboundDecision : IPolicyResult
     /// <summary>Explains the decision in a sentence a person can read (this allocates; call it only when asked).</summary>
     public string Explain() => Outcome switch
     {
-        OutboundOutcome.Permitted => (IsFirstContact ? $"permitted: send the first contact with {Chat} now" : $"permitted: send to {Chat} now")
+        OutboundOutcome.Permitted => (IsFirstContact ? $"permitted: send the first contact with {Chat}" : $"permitted: send to {Chat}")
+            + (NotBefore is { } notBefore ? $" at {notBefore.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} or later" : " now")
             + $", then report the outcome of send {Send}",
         OutboundOutcome.Draft => IsFirstContact
             ? $"held as first-contact draft {Draft} for {Chat}: an operator must approve it"

@@ -260,6 +260,9 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     /// <summary>Gets how many drafts are held in memory (pending, or approved with their send unreported), and how many decided ids are remembered.</summary>
     internal (int Drafts, int Decided) DraftMemory => (_core.State.Drafts.Count, _core.State.Decided.Count);
 
+    /// <summary>Gets how many of the agent's permits are kept for its pacing (tests of its memory bounds).</summary>
+    internal int AgentSendMemory => _core.State.AgentSends.Count;
+
     /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
     internal Task TimerCheckpoint => _core.Checkpoints.TimerSave;
 
@@ -294,4 +297,5 @@ internal sealed record PolicyParts(
     Action<PolicyFailure>? OnFailure,
     INationalNumberParser? NationalNumbers,
     IMeterFactory? MeterFactory,
-    long SnapshotEvents);
+    long SnapshotEvents,
+    Random Random);

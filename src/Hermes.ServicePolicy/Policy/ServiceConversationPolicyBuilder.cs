@@ -39,6 +39,7 @@ public sealed class ServiceConversationPolicyBuilder
     private INationalNumberParser? _nationalNumbers;
     private IMeterFactory? _meterFactory;
     private long _snapshotEvents = 10_000;
+    private Random _random = Random.Shared;
 
     /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
     public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
@@ -63,6 +64,18 @@ public sealed class ServiceConversationPolicyBuilder
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        return this;
+    }
+
+    /// <summary>
+    /// Uses <paramref name="random"/> as the random source of <c>send_jitter_seconds</c> (the default is
+    /// <see cref="Random.Shared"/>). Seed one in tests to get the same <c>not_before</c> every run; the policy serialises its
+    /// calls, so a plain <see cref="Random"/> is safe.
+    /// </summary>
+    public ServiceConversationPolicyBuilder WithRandom(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        _random = random;
         return this;
     }
 
@@ -192,7 +205,7 @@ public sealed class ServiceConversationPolicyBuilder
         var limiter = _limiter ?? new SlidingLogRateLimiter();
         var limiterState = limiter as IRateLimiterState ?? new HostRateLimiterState(limiter);
         var policy = new ServiceConversationPolicy(new PolicyParts(
-            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents));
+            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents, _random));
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -81,7 +81,7 @@ internal static class OutboundRules
     };
 
     /// <summary>A direct first contact (approval not required): its permit, audited <c>first_contact_approved</c> by the requester.</summary>
-    public static PolicyEvent FirstContactPermit(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, PolicyConfiguration configuration) => new()
+    public static PolicyEvent FirstContactPermit(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, DateTimeOffset? notBefore, PolicyConfiguration configuration) => new()
     {
         Type = PolicyEventType.FirstContactApproved,
         Timestamp = now,
@@ -92,12 +92,12 @@ internal static class OutboundRules
         Initiator = request.Initiator,
         Count = 1,
         Send = send,
-        ConfirmBy = PolicyClock.AddClamped(now, configuration.SendConfirmation),
+        ConfirmBy = PolicyClock.AddClamped(notBefore ?? now, configuration.SendConfirmation), // counted from when it may be used
         Text = request.Text,
     };
 
     /// <summary>An autonomous permit that binds the chat's session: durable before the decision returns.</summary>
-    public static PolicyEvent SessionPermit(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, PolicyConfiguration configuration) => new()
+    public static PolicyEvent SessionPermit(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, DateTimeOffset? notBefore, PolicyConfiguration configuration) => new()
     {
         Type = PolicyEventType.SendPermitted,
         Timestamp = now,
@@ -106,7 +106,7 @@ internal static class OutboundRules
         SessionId = request.SessionId,
         Initiator = request.Initiator,
         Send = send,
-        ConfirmBy = PolicyClock.AddClamped(now, configuration.SendConfirmation),
+        ConfirmBy = PolicyClock.AddClamped(notBefore ?? now, configuration.SendConfirmation), // counted from when it may be used
         Text = request.Text,
     };
 }

@@ -63,6 +63,7 @@ internal static class SendRules
         Reason = reason,
         Send = pending.Id,
         DecidedAt = pending.DecidedAt,
+        PermittedAt = pending.IssuedAt,
         Initiator = pending.Initiator,
         FirstContact = outcome != SendOutcome.Delivered && pending.FirstContact,
         DraftId = pending.Draft.Value,

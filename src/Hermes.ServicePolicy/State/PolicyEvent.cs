@@ -69,6 +69,12 @@ public sealed record PolicyEvent
     /// <summary>Gets the latest time the host may confirm a permitted send before the sweep closes it as unknown.</summary>
     public DateTimeOffset? ConfirmBy { get; init; }
 
+    /// <summary>
+    /// Gets when the permit a send report closes was issued (<c>message_sent</c>, <c>send_failed</c>, ...): a restart
+    /// that never saw the permit counts the agent's send from then (docs/behaviour.md#agent-pacing).
+    /// </summary>
+    public DateTimeOffset? PermittedAt { get; init; }
+
     /// <summary>Gets whether a send was a first contact (<c>send_failed</c>, <c>send_unknown</c>).</summary>
     public bool FirstContact { get; init; }
 

@@ -94,6 +94,11 @@ public static class PolicyEventJson
             writer.WriteString("confirm_by", confirmBy.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         }
 
+        if (e.PermittedAt is { } permittedAt)
+        {
+            writer.WriteString("permitted_at", permittedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        }
+
         if (e.FirstContact)
         {
             writer.WriteBoolean("first_contact", true);
@@ -171,7 +176,7 @@ public static class PolicyEventJson
         TimeSpan? retryAfter = null;
         var media = false;
         Initiator? initiator = null;
-        DateTimeOffset? expiresAt = null, confirmBy = null;
+        DateTimeOffset? expiresAt = null, confirmBy = null, permittedAt = null;
         SendId send = default;
         var firstContact = false;
         string? transportMessageId = null, error = null;
@@ -248,6 +253,9 @@ public static class PolicyEventJson
                 case "confirm_by":
                     confirmBy = ReadTime(value);
                     break;
+                case "permitted_at":
+                    permittedAt = ReadTime(value);
+                    break;
                 case "first_contact":
                     firstContact = value.GetBoolean();
                     break;
@@ -296,6 +304,7 @@ public static class PolicyEventJson
             Detail = detail,
             Send = send,
             ConfirmBy = confirmBy,
+            PermittedAt = permittedAt,
             FirstContact = firstContact,
             TransportMessageId = transportMessageId,
             Error = error,

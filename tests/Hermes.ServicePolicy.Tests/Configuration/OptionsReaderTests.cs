@@ -260,9 +260,9 @@ public class OptionsReaderTests
     public void Snake_case_keys_are_listed_in_spec_order()
     {
         Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[0], Is.EqualTo("enabled"));
-        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys, Has.Count.EqualTo(23));
+        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys, Has.Count.EqualTo(27));
         Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[16], Is.EqualTo("send_confirmation_minutes"));
         Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys[18], Is.EqualTo("default_region"));
-        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys.Skip(19), Is.EqualTo(new[] { "owner_takeover_minutes", "max_pending_drafts", "max_pending_drafts_per_chat", "outbound" }), "the safeguards of the second set, in SPEC order");
+        Assert.That(ServiceConversationOptionsReader.SnakeCaseKeys.Skip(19), Is.EqualTo(new[] { "owner_takeover_minutes", "min_seconds_between_agent_sends", "send_jitter_seconds", "max_agent_sends_per_day", "duplicate_send_minutes", "max_pending_drafts", "max_pending_drafts_per_chat", "outbound" }), "the safeguards of the second set, in SPEC order");
     }
 }

@@ -264,6 +264,10 @@ public class DependencyInjectionTests
             ["whatsapp:service_conversations:outbound"] = "never",
             ["whatsapp:service_conversations:max_pending_drafts"] = "50",
             ["whatsapp:service_conversations:max_pending_drafts_per_chat"] = "5",
+            ["whatsapp:service_conversations:min_seconds_between_agent_sends"] = "20",
+            ["whatsapp:service_conversations:send_jitter_seconds"] = "30",
+            ["whatsapp:service_conversations:max_agent_sends_per_day"] = "40",
+            ["whatsapp:service_conversations:duplicate_send_minutes"] = "15",
         }).Build();
         var services = new ServiceCollection().AddServiceConversationPolicy(configuration.GetSection(ServiceConversationOptions.SectionPath)).AddServiceConversationPhoneNumbers();
         await using var provider = services.BuildServiceProvider();

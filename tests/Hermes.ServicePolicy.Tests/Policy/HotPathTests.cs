@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
@@ -45,6 +46,7 @@ public class HotPathTests
         {
             o.MaxAutoSendsPerChatPerHour = 10000;
             o.MaxConsecutiveAgentSendsWithoutReply = 1000;
+            o.DuplicateSendMinutes = 0; // the agent's pacing off: the same text every time (with it on: the next test)
         });
         await h.MakeAutonomousAsync(Movistar, "s1");
         var request = new OutboundRequest(Id(Movistar), "¿Hay novedades?", Initiator.Agent, "s1");
@@ -65,6 +67,44 @@ public class HotPathTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(check, Is.True);
         Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
+    public async Task An_autonomous_send_with_the_agents_pacing_on_allocates_nothing()
+    {
+        await using var h = await CreateAsync(o =>
+        {
+            o.MaxAutoSendsPerChatPerHour = 10000;
+            o.MaxConsecutiveAgentSendsWithoutReply = 1000;
+            o.MinSecondsBetweenAgentSends = 1;
+            o.MaxAgentSendsPerDay = 100000;
+            o.DuplicateSendMinutes = 10;
+        });
+        await h.MakeAutonomousAsync(Movistar, "s1");
+
+        // Spanish text (NFC as it stands), a new one each time, one second apart: the gap, the day and the duplicate
+        // window all hold entries; warmed past the rings' last growth as in the test above.
+        var requests = Enumerable.Range(0, 950).Select(i => new OutboundRequest(Id(Movistar), $"¿Hay novedades del pedido {i}?", Initiator.Agent, "s1")).ToArray();
+        var check = true;
+        for (var i = 0; i < 550; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            check &= Send(h.Policy, requests[i]);
+        }
+
+        // Advancing the fake clock runs the counters' timer on this thread (a write): only the decisions are measured.
+        var allocated = 0L;
+        for (var i = 550; i < 950; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            check &= Send(h.Policy, requests[i]);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.That(check, Is.True);
+        Assert.That(allocated, Is.Zero);
+        Assert.That((await h.Policy.DecideOutboundAsync(requests[949])).Reason, Is.EqualTo(ReasonCode.TooSoon), "the rules were on");
     }
 
     private static bool Warm(ServiceConversationPolicy policy, InboundMessage message) => Decide(policy, message);

@@ -20,7 +20,7 @@ public class OwnerTakeoverTests
 {
     [Test]
     public void The_takeover_runs_after_the_outbound_switch_after_the_mode_step()
-        => Assert.That(OutboundPipeline.Default.AfterModeRules.Select(r => r.GetType()), Is.EqualTo(new[] { typeof(OutboundNeverRule), typeof(OwnerTakeoverRule), typeof(PendingDraftsRule) }));
+        => Assert.That(OutboundPipeline.Default.AfterModeRules.Select(r => r.GetType()), Is.EqualTo(new[] { typeof(OutboundNeverRule), typeof(OwnerTakeoverRule), typeof(AgentSpacingRule), typeof(DailyAgentBudgetRule), typeof(DuplicateSendRule), typeof(PendingDraftsRule) }));
 
     [Test]
     public async Task The_agent_waits_for_the_end_of_the_hold_on_the_hot_path_too()

@@ -24,7 +24,7 @@ public class ReasonCodeTableTests
     public void Only_the_limits_that_time_frees_say_waiting_helps()
     {
         var waiting = Enum.GetValues<ReasonCode>().Where(r => r.RetryAfter() == RetryAfterKind.WhenTheWindowFrees);
-        Assert.That(waiting, Is.EquivalentTo(new[] { ReasonCode.DailyNewChatLimit, ReasonCode.HourlySendLimit }));
+        Assert.That(waiting, Is.EquivalentTo(new[] { ReasonCode.DailyNewChatLimit, ReasonCode.HourlySendLimit, ReasonCode.TooSoon, ReasonCode.DailySendLimit, ReasonCode.DuplicateSend }));
     }
 
     [TestCase(1, 10, ReasonCode.HourlySendLimit)]

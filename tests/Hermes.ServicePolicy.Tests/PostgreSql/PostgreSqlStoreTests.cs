@@ -147,7 +147,7 @@ public class PostgreSqlStoreTests
         {
             for (var attempt = 0; ; attempt++)
             {
-                var decision = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), $"back {attempt}", Initiator.Agent));
+                var decision = await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), $"back {Array.IndexOf(policies, policy)}.{attempt}", Initiator.Agent));
                 if (decision.IsPermitted)
                 {
                     permitted.Add(decision.Send);

@@ -36,6 +36,8 @@ internal sealed class ProjectionCapture
 
     public RateLimiterState Limiter { get; private init; } = RateLimiterState.Empty;
 
+    public List<AgentSend> AgentSends { get; private init; } = [];
+
     /// <summary>Copies the state. Call inside the journal's gate (nothing that the log changes can move meanwhile).</summary>
     public static ProjectionCapture Take(StateProjection state, IRateLimiterState limiter, long position, DateTimeOffset now)
     {
@@ -50,6 +52,7 @@ internal sealed class ProjectionCapture
             Handles = state.Handles.Export(),
             Decided = state.Decided.Export(),
             Limiter = limiter.CaptureState(now),
+            AgentSends = state.AgentSends.Capture(now),
         };
         foreach (var (chat, record) in state.Chats.Records())
         {

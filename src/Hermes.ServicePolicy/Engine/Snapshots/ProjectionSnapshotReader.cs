@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -43,12 +44,29 @@ internal static class ProjectionSnapshotReader
             }
 
             limiter.RestoreState(FileCheckpointJson.ReadRateLimits(root.GetProperty("limiter")));
+            if (root.TryGetProperty("agent_sends", out var agentSends))
+            {
+                ReadAgentSends(agentSends, state);
+            }
+
             return snapshot.Position;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or IndexOutOfRangeException)
         {
             throw new StateStoreCorruptedException($"The snapshot at event {snapshot.Position} cannot be read ({ex.Message}); the policy will not start from part of a state.", ex);
         }
+    }
+
+    private static void ReadAgentSends(JsonElement sends, StateProjection state)
+    {
+        var read = new List<AgentSend>(sends.GetArrayLength());
+        foreach (var s in sends.EnumerateArray())
+        {
+            var fingerprint = ulong.TryParse(s[3].GetString(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var f) ? f : throw new FormatException("bad text fingerprint");
+            read.Add(new AgentSend(Chat(s[0]), Send(s[1]), Time(s[2]), fingerprint, s[4].GetBoolean()));
+        }
+
+        state.AgentSends.Restore(read);
     }
 
     private static void ReadAliases(JsonElement aliases, StateProjection state)

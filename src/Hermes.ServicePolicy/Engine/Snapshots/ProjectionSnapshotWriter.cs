@@ -39,10 +39,29 @@ internal static class ProjectionSnapshotWriter
             WriteDecided(w, capture.Decided);
             w.WritePropertyName("limiter");
             FileCheckpointJson.WriteRateLimits(w, capture.Limiter);
+            WriteAgentSends(w, capture.AgentSends);
             w.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    // Sorted by the capture; a snapshot written before the pacing keys has no such array and restores none.
+    private static void WriteAgentSends(Utf8JsonWriter w, List<AgentSend> sends)
+    {
+        w.WriteStartArray("agent_sends");
+        foreach (var s in sends)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(s.Chat.ToString());
+            w.WriteStringValue(s.Send.ToString());
+            w.WriteNumberValue(s.At.UtcTicks);
+            w.WriteStringValue(s.Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteBooleanValue(s.Failed);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteChats(Utf8JsonWriter w, ProjectionCapture capture)

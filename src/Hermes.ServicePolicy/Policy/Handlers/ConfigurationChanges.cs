@@ -60,6 +60,7 @@ internal sealed class ConfigurationChanges
         }
 
         _core.Settings.Current = configuration; // swapped only once its record is durable
+        _core.State.AgentSends.Configure(configuration);
         return new ConfigurationResult(true, errors, null);
     }
 

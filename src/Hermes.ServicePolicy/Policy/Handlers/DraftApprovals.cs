@@ -79,7 +79,7 @@ internal sealed class DraftApprovals
 
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(record.Chat, configuration);
-        var check = new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.HasMedia, record.IsFirstContact, leaves: true);
+        var check = new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.Text, record.HasMedia, record.IsFirstContact, leaves: true);
         var verdict = _pipeline.CheckBoth(check);
         if (!verdict.Passed)
         {

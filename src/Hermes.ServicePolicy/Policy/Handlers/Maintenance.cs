@@ -69,6 +69,7 @@ internal sealed class Maintenance
         state.Blocks.Prune(now);
         state.Decided.Prune(now);
         _core.LimiterState.PruneIdle(now);
+        state.AgentSends.Prune(now);
         return new SweepResult(draftsExpired, events.Count - draftsExpired) { EventsPruned = await PruneHistoryAsync(scope, cancellationToken).ConfigureAwait(false) };
     }
 

@@ -70,7 +70,7 @@ internal sealed class OutboundGate
         }
 
         // An autonomous chat's message leaves (no draft): known before the mode step, so the check is built once.
-        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, isFirstContact: false, leaves: true);
+        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.Text, request.HasMedia, isFirstContact: false, leaves: true);
         if (!_pipeline.CheckBoth(check).Passed)
         {
             return DecideSlowAsync(request, now, cancellationToken); // a refusal to audit: decided again inside the gate
@@ -79,10 +79,17 @@ internal sealed class OutboundGate
         var acquired = _limits.AcquireAutonomousSend(view, now, configuration);
         if (!acquired.IsAcquired)
         {
-            return DenyAsync(request, view.Primary, acquired, now, cancellationToken);
+            return DenyAsync(request, view.Primary, acquired.Reason, acquired.RetryAfter, now, cancellationToken);
         }
 
-        return Done(_limits.PermitAutonomous(request, view, now, configuration));
+        var send = _state.Sends.NextId();
+        if (!_limits.TryPace(request, view.Primary, send, now, configuration, out var paced, out var wait))
+        {
+            _core.Limiter.ReleaseAutonomousSend(view.Primary, now); // a concurrent send took the place the rules saw free
+            return DenyAsync(request, view.Primary, paced, wait, now, cancellationToken);
+        }
+
+        return Done(_limits.PermitAutonomous(request, view, send, now, configuration));
     }
 
     private ValueTask<OutboundDecision> Done(OutboundDecision decision)
@@ -91,11 +98,11 @@ internal sealed class OutboundGate
         return new(decision);
     }
 
-    private async ValueTask<OutboundDecision> DenyAsync(OutboundRequest request, Identity.ChatId primary, RateLimitDecision denied, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<OutboundDecision> DenyAsync(OutboundRequest request, Identity.ChatId primary, ReasonCode reason, TimeSpan? retryAfter, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var decision = await _core.Work.RunAtAsync(
             now,
-            OutboundRules.Denied(primary, denied.Reason, denied.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default),
+            OutboundRules.Denied(primary, reason, retryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default),
             static (scope, e, ct) => Denials.CommitAsync(scope, e, ct),
             cancellationToken).ConfigureAwait(false);
         _core.Metrics.Outbound(decision, approval: false);
@@ -142,7 +149,7 @@ internal sealed class OutboundGate
     {
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(request.Chat, configuration);
-        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.HasMedia, !view.IsService);
+        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.Text, request.HasMedia, !view.IsService);
         var verdict = _pipeline.Check(check);
         if (!verdict.Passed)
         {

@@ -7,6 +7,7 @@ using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.Rules;
 using Hermes.ServicePolicy.State;
+using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Policy;
 
@@ -37,19 +38,34 @@ internal sealed class OutboundLimits
             ? _cached.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends, ref slot.LimiterState)
             : _limiter.TryAcquireAutonomousSend(view.Primary, now, configuration.MaxAutoSendsPerHour, configuration.MaxConsecutiveSends);
 
+    /// <summary>
+    /// The agent's pacing, checked again and counted in one step (the rules read it before the limits; a concurrent
+    /// decision may have taken the place since). True when the send may have a permit; nothing is counted otherwise.
+    /// </summary>
+    public bool TryPace(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, PolicyConfiguration configuration, out ReasonCode reason, out TimeSpan retryAfter)
+    {
+        if (request.Initiator != Initiator.Agent)
+        {
+            (reason, retryAfter) = (ReasonCode.None, TimeSpan.Zero);
+            return true;
+        }
+
+        return _state.AgentSends.TryRecord(primary, send, now, configuration.DuplicateWindow > TimeSpan.Zero ? SentTextFingerprint.Of(request.Text) : 0, configuration, out reason, out retryAfter);
+    }
+
     /// <summary>An autonomous permit that binds nothing: kept in the ring and made durable with the batched counters.</summary>
-    public OutboundDecision PermitAutonomous(in OutboundRequest request, in ChatView view, DateTimeOffset now, PolicyConfiguration configuration)
+    public OutboundDecision PermitAutonomous(in OutboundRequest request, in ChatView view, SendId send, DateTimeOffset now, PolicyConfiguration configuration)
     {
         if (view.Slot is { } slot)
         {
             Volatile.Write(ref slot.AwaitingReply, 1);
         }
 
-        var send = _state.Sends.NextId();
+        var notBefore = _core.Jitter.NotBefore(request.Initiator, now, configuration);
         var session = request.SessionId ?? view.Session;
-        _state.Sends.Autonomous.Add(send, view.Primary, request.Text, session, request.Initiator, now, PolicyClock.AddClamped(now, configuration.SendConfirmation), _core.Journal.Position);
+        _state.Sends.Autonomous.Add(send, view.Primary, request.Text, session, request.Initiator, now, PolicyClock.AddClamped(notBefore ?? now, configuration.SendConfirmation), _core.Journal.Position);
         _core.Checkpoints.MarkDue();
-        return OutboundDecision.Permit(view.Primary, send, request.Text, session);
+        return OutboundDecision.Permit(view.Primary, send, request.Text, session, notBefore: notBefore);
     }
 
     /// <summary>The limits of an autonomous send decided inside the gate, and its permit.</summary>
@@ -72,9 +88,16 @@ internal sealed class OutboundLimits
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, acquired.Reason, acquired.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
         }
 
+        var send = _state.Sends.NextId();
+        if (!TryPace(request, view.Primary, send, now, configuration, out var paced, out var wait))
+        {
+            _limiter.ReleaseAutonomousSend(view.Primary, now);
+            return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, paced, wait, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
+        }
+
         if (!_core.Shared && (request.SessionId is null || view.Session is not null))
         {
-            return PermitAutonomous(request, view, now, configuration);
+            return PermitAutonomous(request, view, send, now, configuration);
         }
 
         // The first send that carries a session binds it, and with a shared store every send is counted by every
@@ -85,14 +108,15 @@ internal sealed class OutboundLimits
         }
 
         _core.Checkpoints.MarkDue();
-        var send = _state.Sends.NextId();
-        if (await scope.CommitAsync(OutboundRules.SessionPermit(request, view.Primary, send, now, configuration), cancellationToken).ConfigureAwait(false) is { } error)
+        var notBefore = _core.Jitter.NotBefore(request.Initiator, now, configuration);
+        if (await scope.CommitAsync(OutboundRules.SessionPermit(request, view.Primary, send, now, notBefore, configuration), cancellationToken).ConfigureAwait(false) is { } error)
         {
             _limiter.ReleaseAutonomousSend(view.Primary, now); // no permit was written: the slot is free again
+            _state.AgentSends.Release(send);
             return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error);
         }
 
-        return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId ?? view.Session);
+        return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId ?? view.Session, notBefore: notBefore);
     }
 
     /// <summary>A direct first contact (approval not required): a new-chat slot, then its permit, durable.</summary>
@@ -111,13 +135,21 @@ internal sealed class OutboundLimits
         }
 
         var send = _state.Sends.NextId();
-        if (await scope.CommitAsync(OutboundRules.FirstContactPermit(request, view.Primary, send, now, configuration), cancellationToken).ConfigureAwait(false) is { } error)
+        if (!TryPace(request, view.Primary, send, now, configuration, out var paced, out var wait))
         {
             _limiter.ReleaseNewChat(now);
+            return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, paced, wait, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
+        }
+
+        var notBefore = _core.Jitter.NotBefore(request.Initiator, now, configuration);
+        if (await scope.CommitAsync(OutboundRules.FirstContactPermit(request, view.Primary, send, now, notBefore, configuration), cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            _limiter.ReleaseNewChat(now);
+            _state.AgentSends.Release(send);
             return OutboundDecision.Denied(ReasonCode.PolicyUnavailable, view.Primary, error: error);
         }
 
-        return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId, isFirstContact: true);
+        return OutboundDecision.Permit(view.Primary, send, request.Text, request.SessionId, isFirstContact: true, notBefore: notBefore);
     }
 
     /// <summary>An approval's permit: the daily slot of a first contact is checked and reserved inside the gate, so no two approvals overshoot it.</summary>

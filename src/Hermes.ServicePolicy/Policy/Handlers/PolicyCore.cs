@@ -30,6 +30,7 @@ internal sealed class PolicyCore : IAsyncDisposable
         Limiter = parts.Limiter;
         LimiterState = parts.LimiterState;
         Time = parts.Time;
+        Jitter = new SendJitter(parts.Random);
         NationalNumbers = parts.NationalNumbers;
         Shared = parts.Store.IsShared;
         Metrics = new PolicyMetrics(parts.MeterFactory);
@@ -52,6 +53,9 @@ internal sealed class PolicyCore : IAsyncDisposable
 
     /// <summary>Gets the configuration in force (swapped only by a committed <c>policy_loaded</c>).</summary>
     public ConfigurationSlot Settings { get; } = new();
+
+    /// <summary>The random source of <c>send_jitter_seconds</c>.</summary>
+    public SendJitter Jitter { get; }
 
     public IRateLimiter Limiter { get; }
 

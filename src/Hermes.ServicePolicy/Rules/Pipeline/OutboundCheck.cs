@@ -22,7 +22,7 @@ internal enum OutboundCheckKind
 /// </summary>
 internal readonly struct OutboundCheck
 {
-    public OutboundCheck(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundCheckKind kind, Initiator initiator, bool hasMedia, bool isFirstContact, bool leaves = false)
+    public OutboundCheck(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundCheckKind kind, Initiator initiator, string text, bool hasMedia, bool isFirstContact, bool leaves = false)
     {
         Leaves = leaves;
         State = state;
@@ -32,6 +32,7 @@ internal readonly struct OutboundCheck
         Now = now;
         Kind = kind;
         Initiator = initiator;
+        Text = text;
         HasMedia = hasMedia;
         IsFirstContact = isFirstContact;
     }
@@ -53,6 +54,9 @@ internal readonly struct OutboundCheck
 
     public Initiator Initiator { get; }
 
+    /// <summary>Gets the exact text that would leave (the request's, or the draft's for an approval).</summary>
+    public string Text { get; }
+
     public bool HasMedia { get; }
 
     /// <summary>Gets whether this is a first contact: a send to a chat that is not a service chat, or a first-contact draft.</summary>
@@ -63,6 +67,12 @@ internal readonly struct OutboundCheck
     /// decides it, so it is known to the rules after that step (<see cref="OutboundPipeline.AfterModeRules"/>).
     /// </summary>
     public bool Leaves { get; private init; }
+
+    /// <summary>
+    /// Gets whether this is the agent's own send about to leave: what the pacing rules (spacing, the daily cap,
+    /// duplicates) and the owner's takeover judge. Approvals are the owner's and drafts wait for one.
+    /// </summary>
+    public bool IsAgentSendLeaving => Leaves && Kind == OutboundCheckKind.Send && Initiator == Initiator.Agent;
 
     /// <summary>The same check once the mode step chose a draft (<paramref name="leaves"/> false) or a message about to leave.</summary>
     public OutboundCheck AfterMode(bool leaves) => this with { Leaves = leaves };

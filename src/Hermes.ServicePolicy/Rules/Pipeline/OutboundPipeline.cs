@@ -11,7 +11,8 @@ internal sealed class OutboundPipeline
 {
     /// <summary>
     /// The order of docs/behaviour.md: feature, kind, the owner's chat, revoked, paused, media, who may start a chat, a
-    /// follow-up's chat; after the mode step, the outbound switch, the owner's takeover and the pending-draft caps.
+    /// follow-up's chat; after the mode step, the outbound switch, the owner's takeover, the agent's pacing (spacing, the daily cap,
+    /// duplicates) and the pending-draft caps.
     /// </summary>
     public static readonly OutboundPipeline Default = new(
     [
@@ -27,6 +28,9 @@ internal sealed class OutboundPipeline
     [
         new OutboundNeverRule(),
         new OwnerTakeoverRule(),
+        new AgentSpacingRule(),
+        new DailyAgentBudgetRule(),
+        new DuplicateSendRule(),
         new PendingDraftsRule(),
     ]);
 
