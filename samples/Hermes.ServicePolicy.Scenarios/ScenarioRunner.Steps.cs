@@ -186,6 +186,11 @@ public sealed partial class ScenarioRunner
             throw new ScenarioFormatException("service_conversations must be an object");
         }
 
+        if (OptionalInt(step, "random_seed") is { } seed)
+        {
+            _random.Reseed(seed); // fixes the jitter of send_jitter_seconds from here on
+        }
+
         var values = new List<KeyValuePair<string, string?>>();
         Flatten(section, null, values);
         var options = ServiceConversationOptionsReader.Read(values, out _);

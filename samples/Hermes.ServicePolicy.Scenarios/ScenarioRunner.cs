@@ -32,6 +32,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     private readonly TextWriter _errors;
     private readonly ManualTimeProvider _clock = new(ClockStart);
     private readonly InMemoryRecentChatSource _recentChats = new();
+    private readonly SeededRandom _random = new();
     private readonly Dictionary<string, DraftId> _draftNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SendId> _sendNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _draftHandles = new(StringComparer.Ordinal);
@@ -161,6 +162,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
             .UsePhoneNumbers() // the sample includes the phone-number package, so default_region works (FORMAT.md)
             .WithStateStore(_store)
             .WithTimeProvider(_clock)
+            .WithRandom(_random)
             .WithRecentChatSource(_recentChats);
         if (_configuration is not null)
         {
