@@ -104,6 +104,28 @@ public class PostgreSqlStoreTests
     }
 
     [Test]
+    public async Task The_agents_daily_cap_and_the_duplicate_guard_are_exact_across_three_processes()
+    {
+        var policies = await OpenAsync(3, o => (o.MaxAutoSendsPerChatPerHour, o.MaxConsecutiveAgentSendsWithoutReply, o.MaxAgentSendsPerDay, o.DuplicateSendMinutes) = (100, 100, 7, 10));
+        Assert.That((await policies[0].ApproveChatAsync(Id(Movistar), "owner", ServiceChatMode.Autonomous)).Ok, Is.True);
+        Assert.That((await policies[1].ApproveChatAsync(Id(Vodafone), "owner", ServiceChatMode.Autonomous)).Ok, Is.True);
+
+        // The same text from every process at once: one permit.
+        var same = await Task.WhenAll(Enumerable.Range(0, 9).Select(i => Task.Run(async () => await policies[i % 3].DecideOutboundAsync(new OutboundRequest(Id(Movistar), "¿Hay avería en mi zona?", Initiator.Agent)))));
+        Assert.That(same.Count(d => d.IsPermitted), Is.EqualTo(1), "the duplicate guard, exactly");
+        Assert.That(same.Where(d => !d.IsPermitted).Select(d => d.Reason), Is.All.EqualTo(ReasonCode.DuplicateSend));
+
+        // Different texts to two chats from every process: the day's cap (7, one taken above), exactly.
+        var sends = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () => await policies[i % 3].DecideOutboundAsync(new OutboundRequest(Id(i % 2 == 0 ? Movistar : Vodafone), $"consulta {i}", Initiator.Agent)))));
+        Assert.That(sends.Count(d => d.IsPermitted), Is.EqualTo(6), "the daily agent cap, exactly, across processes");
+        Assert.That(sends.Where(d => !d.IsPermitted).Select(d => d.Reason), Is.All.EqualTo(ReasonCode.DailySendLimit));
+
+        // A process started now reads the day back from the log.
+        var late = (await OpenAsync(1, o => (o.MaxAutoSendsPerChatPerHour, o.MaxConsecutiveAgentSendsWithoutReply, o.MaxAgentSendsPerDay) = (100, 100, 7)))[0];
+        Assert.That((await late.DecideOutboundAsync(new OutboundRequest(Id(Vodafone), "otra", Initiator.Agent))).Reason, Is.EqualTo(ReasonCode.DailySendLimit));
+    }
+
+    [Test]
     public async Task A_revocation_is_in_force_for_another_process_and_inbound_views_follow_the_push()
     {
         var policies = await OpenAsync(2);
