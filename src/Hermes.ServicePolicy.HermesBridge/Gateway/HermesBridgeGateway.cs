@@ -78,7 +78,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     {
         var policy = _services.GetRequiredService<ServiceConversationPolicy>(); // opened by the policy's hosted service, which starts first
         var commands = _services.GetRequiredService<OperatorCommandProcessor>();
-        var sender = new GatedBridgeSender(policy, _bridge);
+        var sender = new GatedBridgeSender(policy, _bridge, _time);
         var journal = _journal ?? throw new InvalidOperationException("The gateway was not started.");
         using var timer = new PeriodicTimer(_options.PollInterval, _time);
         try

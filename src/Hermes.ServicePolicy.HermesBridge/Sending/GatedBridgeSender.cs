@@ -29,6 +29,9 @@ public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Repo
 /// as one permit; a partial multi-part failure comes back as a 500, which is reported unknown.
 /// </summary>
 /// <remarks>
+/// A permit with <see cref="OutboundDecision.NotBefore"/> (<c>send_jitter_seconds</c>) is held until then, on the
+/// sender's <see cref="TimeProvider"/>; a caller that serves many chats in one loop should start such a send and go on
+/// rather than await it inline (<c>SendAsync</c> returns when the message is out and reported).
 /// Every permit is taken from the policy before the network call (<see cref="IServiceConversationGate.TryTakePermit"/>):
 /// one given twice, one the policy never issued or already closed, or one whose chat or text is not what was permitted
 /// is refused without a request, so each permit sends exactly its chat and text, at most once.
@@ -37,14 +40,23 @@ public sealed class GatedBridgeSender
 {
     private readonly IServiceConversationGate _gate;
     private readonly HermesBridgeClient _bridge;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the sender over the policy's gate and the bridge client.</summary>
+    /// <summary>Creates the sender over the policy's gate and the bridge client, on the system clock.</summary>
     public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge)
+        : this(gate, bridge, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the sender over the policy's gate and the bridge client; <paramref name="time"/> times the wait for a permit's <see cref="OutboundDecision.NotBefore"/> (use the policy's).</summary>
+    public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(bridge);
+        ArgumentNullException.ThrowIfNull(time);
         _gate = gate;
         _bridge = bridge;
+        _time = time;
     }
 
     /// <summary>Asks the policy, and sends and reports a permit.</summary>
@@ -72,6 +84,21 @@ public sealed class GatedBridgeSender
         if (!_gate.TryTakePermit(permit))
         {
             return new GatedSendResult(permit, null, OperatorResult.Failed(ReasonCode.UnknownSend));
+        }
+
+        // send_jitter_seconds: not before the permit says. Cancelled while waiting, nothing went out: reported failed,
+        // so the permit closes now (and gives its place back) instead of counting as sent when its deadline passes.
+        if (permit.NotBefore is { } notBefore && notBefore - _time.GetUtcNow() is { Ticks: > 0 } wait)
+        {
+            try
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await _gate.ConfirmSendAsync(permit, SendReport.Failed("cancelled while waiting for its not_before; nothing was sent"), CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }
 
         // The report must reach the policy even when the caller gives up waiting: the message may be out already.

@@ -1,6 +1,7 @@
 #if NET10_0_OR_GREATER
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.HermesBridge.Client;
@@ -130,6 +131,39 @@ public class HermesBridgeTests
 
         var denied = await sender.SendAsync(new OutboundRequest(Id(Orange), "x", Initiator.Agent));
         Assert.That((denied.Decision.Reason, _bridge.SendRequests), Is.EqualTo((ReasonCode.AgentInitiatedNotAllowed, 3)));
+    }
+
+    [Test]
+    public async Task A_jittered_permit_leaves_at_its_not_before_and_a_cancelled_wait_reports_it_failed()
+    {
+        await using var h = await CreateAsync(o => { o.SendJitterSeconds = 60; o.MaxConsecutiveAgentSendsWithoutReply = 10; }, random: new FixedRandom(45));
+        await h.MakeAutonomousAsync(Vodafone);
+        var sender = new GatedBridgeSender(h.Policy, Client, h.Time);
+
+        var pending = sender.SendAsync(new OutboundRequest(Id(Vodafone), "¿Novedades?", Initiator.Agent));
+        await Task.Delay(100);
+        Assert.That((pending.IsCompleted, _bridge.SendRequests), Is.EqualTo((false, 0)), "held until its not_before");
+        h.Time.Advance(TimeSpan.FromSeconds(44));
+        await Task.Delay(100);
+        Assert.That(_bridge.SendRequests, Is.Zero);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var sent = await pending;
+        Assert.That((sent.Delivered, sent.Decision.NotBefore, _bridge.SendRequests), Is.EqualTo((true, (DateTimeOffset?)(Start + TimeSpan.FromSeconds(45)), 1)));
+
+        using var stop = new CancellationTokenSource();
+        var cancelled = sender.SendAsync(new OutboundRequest(Id(Vodafone), "¿Sigue ahí?", Initiator.Agent), stop.Token);
+        await Task.Delay(100);
+        await stop.CancelAsync();
+        Assert.That(async () => await cancelled, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_bridge.SendRequests, Is.EqualTo(1), "nothing went out");
+        Assert.That(h.Store.Events[^1].Type, Is.EqualTo(PolicyEventType.SendFailed), "the permit is closed at once");
+        Assert.That(h.Policy.GetPendingSends(), Is.Empty);
+    }
+
+    // A random source that always draws the same number (the jitter in seconds).
+    private sealed class FixedRandom(int value) : Random
+    {
+        public override int Next(int minValue, int maxValue) => value;
     }
 }
 #endif
