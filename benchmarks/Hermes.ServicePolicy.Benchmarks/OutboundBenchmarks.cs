@@ -14,7 +14,10 @@ namespace Hermes.ServicePolicy.Benchmarks;
 /// <see cref="PartitionedRateLimiter"/> with a sliding window per chat, and beside our limiter alone; and the same
 /// decision followed by its delivered report (one append). Each iteration is 1 000 decisions: the permits of one
 /// iteration are reported in the iteration's setup, outside the measurement, as a host's transport would report them,
-/// so the ring of unconfirmed permits never overflows (it holds 1 024).
+/// so the ring of unconfirmed permits never overflows (it holds 1 024). The first three rows run with the agent's pacing
+/// off (<c>duplicate_send_minutes: 0</c>: the same text every time); the last runs a second policy with spacing (1 s),
+/// the daily cap (100 000) and the duplicate guard (10 minutes) on, its clock stepping 1 s per decision, over 1 000
+/// chats in turn with a text of their own (so nothing is refused: the cost of checking and counting is measured).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(IterationJob))]
@@ -29,15 +32,32 @@ public class OutboundBenchmarks
     private SteppingTimeProvider _limiterClock = null!;
     private ChatId _chat;
     private int _sends;
+    private ServiceConversationPolicy _paced = null!;
+    private OutboundRequest[] _pacedRequests = null!;
+    private int _paces;
 
     [GlobalSetup]
     public async Task Setup()
     {
         // The clock steps 0.5 s per read: the sliding hour never holds more than 7 200 sends, under the limit.
         _policy = await PolicyFixture.BuildAsync(
-            new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000 },
+            new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000, DuplicateSendMinutes = 0 },
             new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500)));
         await PolicyFixture.ApproveAsync(_policy, Chats);
+        _paced = await PolicyFixture.BuildAsync(
+            new ServiceConversationOptions
+            {
+                Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000,
+                MinSecondsBetweenAgentSends = 1, MaxAgentSendsPerDay = 100_000, DuplicateSendMinutes = 10,
+            },
+            new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromSeconds(1)));
+        await PolicyFixture.ApproveAsync(_paced, 1_000);
+        _pacedRequests = new OutboundRequest[1_000];
+        for (var i = 0; i < _pacedRequests.Length; i++)
+        {
+            _pacedRequests[i] = new OutboundRequest(PolicyFixture.Chat(i), $"¿Hay novedades del pedido {i}?", Initiator.Agent);
+        }
+
         _chat = PolicyFixture.Chat(4242);
         _request = new OutboundRequest(_chat, "¿Hay novedades?", Initiator.Agent);
         _reply = new InboundMessage(_chat, "Sí");
@@ -57,15 +77,19 @@ public class OutboundBenchmarks
     public async Task Cleanup()
     {
         await _policy.DisposeAsync();
+        await _paced.DisposeAsync();
         _peer.Dispose();
     }
 
     [IterationSetup]
     public void ReportThePreviousIterationsPermits()
     {
-        foreach (var pending in _policy.GetPendingSends())
+        foreach (var policy in new[] { _policy, _paced })
         {
-            PolicyFixture.Completed(_policy.ConfirmSendAsync(pending.Send, SendReport.Delivered()));
+            foreach (var pending in policy.GetPendingSends())
+            {
+                PolicyFixture.Completed(policy.ConfirmSendAsync(pending.Send, SendReport.Delivered()));
+            }
         }
     }
 
@@ -110,5 +134,12 @@ public class OutboundBenchmarks
         }
 
         return PolicyFixture.Completed(_policy.ConfirmSendAsync(permit.Send, SendReport.Delivered())).Ok;
+    }
+
+    [Benchmark(Description = "outbound autonomous decision, the agent's pacing on (spacing, daily cap, duplicates)")]
+    public bool AutonomousPaced()
+    {
+        var request = _pacedRequests[_paces++ % _pacedRequests.Length];
+        return _paced.DecideOutboundAsync(request).Result.IsPermitted;
     }
 }
