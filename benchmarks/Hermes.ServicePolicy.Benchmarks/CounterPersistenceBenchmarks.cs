@@ -45,7 +45,7 @@ public class CounterPersistenceBenchmarks
         await _store.AppendAsync(0, state.Events).ConfigureAwait(false);
         await _store.SyncAsync(state.Events.Count).ConfigureAwait(false);
         _policy = await new ServiceConversationPolicyBuilder()
-            .WithOptions(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 1000, MaxConsecutiveAgentSendsWithoutReply = 1000, SendConfirmationMinutes = 1 })
+            .WithOptions(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 1000, MaxConsecutiveAgentSendsWithoutReply = 1000, SendConfirmationMinutes = 1, DuplicateSendMinutes = 0 })
             .WithStateStore(_store).WithTimeProvider(_time).WithSnapshotEvery(0).BuildAsync().ConfigureAwait(false);
         for (var i = 0; i < ActiveChats; i++)
         {

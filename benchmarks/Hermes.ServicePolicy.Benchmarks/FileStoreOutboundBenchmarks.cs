@@ -31,7 +31,7 @@ public class FileStoreOutboundBenchmarks
         _directory = Directory.CreateTempSubdirectory("hermes-bench-").FullName;
         _store = FileServiceStateStore.Open(_directory);
         _policy = await PolicyFixture.BuildAsync(
-            new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000 },
+            new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000, DuplicateSendMinutes = 0 },
             new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500)),
             _store);
         var chat = PolicyFixture.Chat(1);

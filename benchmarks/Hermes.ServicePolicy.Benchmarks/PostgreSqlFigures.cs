@@ -96,7 +96,7 @@ internal static class PostgreSqlFigures
         {
             var store = PostgreSqlServiceStateStore.Create(connectionString, new PostgreSqlStateOptions { Schema = schema });
             policies[i] = await new ServiceConversationPolicyBuilder()
-                .WithOptions(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000 })
+                .WithOptions(new ServiceConversationOptions { Enabled = true, MaxAutoSendsPerChatPerHour = 10_000, MaxConsecutiveAgentSendsWithoutReply = 1_000, DuplicateSendMinutes = 0 })
                 .UsePostgreSqlState(store).BuildAsync().ConfigureAwait(false);
         }
 
