@@ -83,7 +83,7 @@ internal sealed class OutboundGate
         }
 
         var send = _state.Sends.NextId();
-        if (!_limits.TryPace(request, view.Primary, send, now, configuration, out var paced, out var wait))
+        if (!_limits.TryPace(request, view.Primary, send, now, check.TextFingerprint, configuration, out var paced, out var wait))
         {
             _core.Limiter.ReleaseAutonomousSend(view.Primary, now); // a concurrent send took the place the rules saw free
             return DenyAsync(request, view.Primary, paced, wait, now, cancellationToken);

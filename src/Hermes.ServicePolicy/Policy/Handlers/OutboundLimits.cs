@@ -7,7 +7,6 @@ using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.RateLimiting;
 using Hermes.ServicePolicy.Rules;
 using Hermes.ServicePolicy.State;
-using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Policy;
 
@@ -41,8 +40,9 @@ internal sealed class OutboundLimits
     /// <summary>
     /// The agent's pacing, checked again and counted in one step (the rules read it before the limits; a concurrent
     /// decision may have taken the place since). True when the send may have a permit; nothing is counted otherwise.
+    /// The text's fingerprint is the one the check took (<see cref="OutboundCheck.TextFingerprint"/>), not taken again.
     /// </summary>
-    public bool TryPace(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, PolicyConfiguration configuration, out ReasonCode reason, out TimeSpan retryAfter)
+    public bool TryPace(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, ulong fingerprint, PolicyConfiguration configuration, out ReasonCode reason, out TimeSpan retryAfter)
     {
         if (request.Initiator != Initiator.Agent)
         {
@@ -50,7 +50,7 @@ internal sealed class OutboundLimits
             return true;
         }
 
-        return _state.AgentSends.TryRecord(primary, send, now, configuration.DuplicateWindow > TimeSpan.Zero ? SentTextFingerprint.Of(request.Text) : 0, configuration, out reason, out retryAfter);
+        return _state.AgentSends.TryRecord(primary, send, now, fingerprint, configuration, out reason, out retryAfter);
     }
 
     /// <summary>An autonomous permit that binds nothing: kept in the ring and made durable with the batched counters.</summary>
@@ -89,7 +89,7 @@ internal sealed class OutboundLimits
         }
 
         var send = _state.Sends.NextId();
-        if (!TryPace(request, view.Primary, send, now, configuration, out var paced, out var wait))
+        if (!TryPace(request, view.Primary, send, now, OutboundCheck.FingerprintOf(request.Initiator, request.Text, configuration), configuration, out var paced, out var wait))
         {
             _limiter.ReleaseAutonomousSend(view.Primary, now);
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, paced, wait, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
@@ -135,7 +135,7 @@ internal sealed class OutboundLimits
         }
 
         var send = _state.Sends.NextId();
-        if (!TryPace(request, view.Primary, send, now, configuration, out var paced, out var wait))
+        if (!TryPace(request, view.Primary, send, now, OutboundCheck.FingerprintOf(request.Initiator, request.Text, configuration), configuration, out var paced, out var wait))
         {
             _limiter.ReleaseNewChat(now);
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, paced, wait, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);

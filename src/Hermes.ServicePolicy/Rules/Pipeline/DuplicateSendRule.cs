@@ -1,5 +1,4 @@
 using System;
-using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Rules;
 
@@ -16,5 +15,5 @@ internal sealed class DuplicateSendRule : OutboundRule
     public override TimeSpan? RetryAfter(in OutboundCheck check) => Wait(check);
 
     private static TimeSpan Wait(in OutboundCheck check)
-        => check.State.AgentSends.UntilDuplicateLeaves(check.View.Primary, SentTextFingerprint.Of(check.Text), check.Now, check.Configuration.DuplicateWindow);
+        => check.State.AgentSends.UntilDuplicateLeaves(check.View.Primary, check.TextFingerprint, check.Now, check.Configuration.DuplicateWindow);
 }

@@ -2,6 +2,7 @@ using System;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Engine;
 using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Text;
 
 namespace Hermes.ServicePolicy.Rules;
 
@@ -33,6 +34,7 @@ internal readonly struct OutboundCheck
         Kind = kind;
         Initiator = initiator;
         Text = text;
+        TextFingerprint = FingerprintOf(initiator, text, configuration);
         HasMedia = hasMedia;
         IsFirstContact = isFirstContact;
     }
@@ -57,6 +59,12 @@ internal readonly struct OutboundCheck
     /// <summary>Gets the exact text that would leave (the request's, or the draft's for an approval).</summary>
     public string Text { get; }
 
+    /// <summary>
+    /// Gets the fingerprint of <see cref="Text"/> the duplicate guard compares (taken once per decision, and only for
+    /// the agent while the guard is on; 0 otherwise).
+    /// </summary>
+    public ulong TextFingerprint { get; }
+
     public bool HasMedia { get; }
 
     /// <summary>Gets whether this is a first contact: a send to a chat that is not a service chat, or a first-contact draft.</summary>
@@ -73,6 +81,10 @@ internal readonly struct OutboundCheck
     /// duplicates) and the owner's takeover judge. Approvals are the owner's and drafts wait for one.
     /// </summary>
     public bool IsAgentSendLeaving => Leaves && Kind == OutboundCheckKind.Send && Initiator == Initiator.Agent;
+
+    /// <summary>The fingerprint the duplicate guard compares for a send of <paramref name="text"/>: 0 when the guard does not judge it.</summary>
+    public static ulong FingerprintOf(Initiator initiator, string text, PolicyConfiguration configuration)
+        => initiator == Initiator.Agent && configuration.DuplicateWindow > TimeSpan.Zero ? SentTextFingerprint.Of(text) : 0;
 
     /// <summary>The same check once the mode step chose a draft (<paramref name="leaves"/> false) or a message about to leave.</summary>
     public OutboundCheck AfterMode(bool leaves) => this with { Leaves = leaves };
