@@ -45,7 +45,10 @@ internal sealed class PolicyHarness : IAsyncDisposable
 
     public ServiceConversationPolicy Policy { get; private set; }
 
-    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true, DateTimeOffset? start = null, Random? random = null)
+    /// <summary>Gets the host checks the policy was built with (kept across <see cref="RestartAsync"/>).</summary>
+    public IReadOnlyList<Checks.IOutboundCheck> Checks { get; private init; } = [];
+
+    public static async Task<PolicyHarness> CreateAsync(Action<ServiceConversationOptions>? configure = null, bool enabled = true, DateTimeOffset? start = null, Random? random = null, params Checks.IOutboundCheck[] checks)
     {
         var time = new FakeTimeProvider(start ?? Start);
         var store = new InMemoryServiceStateStore();
@@ -53,15 +56,20 @@ internal sealed class PolicyHarness : IAsyncDisposable
         var recent = new InMemoryRecentChatSource();
         var options = new ServiceConversationOptions { Enabled = enabled };
         configure?.Invoke(options);
-        var policy = await new ServiceConversationPolicyBuilder()
+        var builder = new ServiceConversationPolicyBuilder()
             .WithOptions(options)
             .WithStateStore(store)
             .WithTimeProvider(time)
             .WithRandom(random ?? Random.Shared)
             .WithRecentChatSource(recent)
-            .AddAuditSink(audit)
-            .BuildAsync();
-        var harness = new PolicyHarness(time, store, audit, recent, policy);
+            .AddAuditSink(audit);
+        foreach (var check in checks)
+        {
+            builder.AddOutboundCheck(check);
+        }
+
+        var policy = await builder.BuildAsync();
+        var harness = new PolicyHarness(time, store, audit, recent, policy) { Checks = checks };
         harness.DrainAudit(); // policy_loaded of the start
         return harness;
     }
@@ -71,13 +79,18 @@ internal sealed class PolicyHarness : IAsyncDisposable
     {
         var options = Policy.Options;
         await Policy.DisposeAsync();
-        Policy = await new ServiceConversationPolicyBuilder()
+        var builder = new ServiceConversationPolicyBuilder()
             .WithOptions(options)
             .WithStateStore(Store)
             .WithTimeProvider(Time)
             .WithRecentChatSource(Recent)
-            .AddAuditSink(Audit)
-            .BuildAsync();
+            .AddAuditSink(Audit);
+        foreach (var check in Checks)
+        {
+            builder.AddOutboundCheck(check);
+        }
+
+        Policy = await builder.BuildAsync();
     }
 
     private int _agentTexts;

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy;
 using Hermes.ServicePolicy.Audit;
+using Hermes.ServicePolicy.Checks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Extensions.Configuration;
@@ -61,6 +62,30 @@ public static class ServiceConversationPolicyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.RemoveAll<IServiceStateStore>();
         services.AddSingleton<IServiceStateStore, InMemoryServiceStateStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a host check (docs/behaviour.md#host-checks) as a singleton: after the library's rules permitted a send
+    /// or an approval, checks run in the order they were registered and can allow, deny (<c>host_denied</c>) or hold
+    /// the message as a draft for the owner; a check that throws or times out
+    /// (<see cref="ServiceConversationHostOptions.OutboundCheckTimeout"/>) denies. Registering the same type
+    /// twice adds it once.
+    /// </summary>
+    public static IServiceCollection AddOutboundCheck<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TCheck>(this IServiceCollection services)
+        where TCheck : class, IOutboundCheck
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboundCheck, TCheck>());
+        return services;
+    }
+
+    /// <summary>Registers <paramref name="check"/> as a host check, after those registered before it (see <see cref="AddOutboundCheck{TCheck}(IServiceCollection)"/>).</summary>
+    public static IServiceCollection AddOutboundCheck(this IServiceCollection services, IOutboundCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(check);
+        services.AddSingleton(check);
         return services;
     }
 

@@ -93,6 +93,14 @@ public sealed class ServiceConversationPolicyHost : IHostedService, IAsyncDispos
                 builder.AddNoticeSink(notices);
             }
 
+            // Host checks run in registration order (the container keeps it).
+            foreach (var check in _services.GetServices<Checks.IOutboundCheck>())
+            {
+                builder.AddOutboundCheck(check);
+            }
+
+            builder.WithOutboundCheckTimeout(_services.GetRequiredService<IOptions<ServiceConversationHostOptions>>().Value.OutboundCheckTimeout);
+
             var policy = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
             if (_services.GetService<ServiceConversationConfiguration>() is { } configuration)
             {

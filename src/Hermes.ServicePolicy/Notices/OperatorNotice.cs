@@ -48,6 +48,9 @@ public sealed record OperatorNotice(NoticeKind Kind, long Sequence, DateTimeOffs
     /// <summary>Gets whether it concerns a first contact.</summary>
     public bool FirstContact { get; init; }
 
+    /// <summary>Gets why a host check held the message as this new draft (<c>host_held</c>); null for a draft the chat's mode made.</summary>
+    public string? HoldReason { get; init; }
+
     /// <summary>Gets the send concerned (a failed or unknown send).</summary>
     public SendId Send { get; init; }
 
@@ -86,6 +89,7 @@ public sealed record OperatorNotice(NoticeKind Kind, long Sequence, DateTimeOffs
             Handle = e.Handle,
             Text = kind == NoticeKind.DraftCreated ? e.Text : null,
             ExpiresAt = kind == NoticeKind.DraftCreated ? e.ExpiresAt : null,
+            HoldReason = kind == NoticeKind.DraftCreated ? e.Detail : null,
             FirstContact = e.Type is PolicyEventType.FirstContactDrafted or PolicyEventType.FirstContactExpired || e.FirstContact,
             Send = e.Send,
             Error = e.Error,
@@ -109,6 +113,12 @@ public sealed record OperatorNotice(NoticeKind Kind, long Sequence, DateTimeOffs
             case NoticeKind.DraftCreated:
                 reply.Line($"New draft {Handle} ({what}) for {who}, expires {ReplyText.Time(ExpiresAt ?? Time)}:");
                 reply.Quote(Text ?? string.Empty);
+                if (HoldReason is not null)
+                {
+                    reply.Line("A host check held it:");
+                    reply.Quote(HoldReason);
+                }
+
                 reply.Line($"Reply: {operatorCommand} approve {Handle}");
                 reply.Line($"Reply: {operatorCommand} reject {Handle}");
                 break;

@@ -243,6 +243,15 @@ public readonly struct OutboundDecision : IPolicyResult
     /// <summary>Gets the draft's short handle (<c>K7QM</c>) an owner types to approve or reject it.</summary>
     public string? Handle { get; private init; }
 
+    /// <summary>
+    /// Gets the reason a host check gave (docs/behaviour.md#host-checks): why it denied the send
+    /// (<see cref="ReasonCode.HostDenied"/>) or held it as this draft. Null when no host check refused or held it.
+    /// </summary>
+    public string? HostReason { get; private init; }
+
+    /// <summary>The same decision, carrying a host check's reason.</summary>
+    internal OutboundDecision WithHostReason(string? reason) => this with { HostReason = reason };
+
     /// <summary>A denial.</summary>
     public static OutboundDecision Denied(ReasonCode reason, ChatId chat, TimeSpan? retryAfter = null, Exception? error = null, DraftId draft = default)
         => new(OutboundOutcome.Denied, reason, chat, draft, null, null, retryAfter, false, error);
@@ -253,10 +262,12 @@ public readonly struct OutboundDecision : IPolicyResult
         OutboundOutcome.Permitted => (IsFirstContact ? $"permitted: send the first contact with {Chat}" : $"permitted: send to {Chat}")
             + (NotBefore is { } notBefore ? $" at {notBefore.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} or later" : " now")
             + $", then report the outcome of send {Send}",
+        OutboundOutcome.Draft when HostReason is not null => $"held as {(IsFirstContact ? "first-contact " : string.Empty)}draft {Draft} for {Chat} by a host check ({HostReason}): an operator must approve it",
         OutboundOutcome.Draft => IsFirstContact
             ? $"held as first-contact draft {Draft} for {Chat}: an operator must approve it"
             : $"held as draft {Draft} for {Chat}: the chat's mode needs an operator's approval",
         _ => $"denied ({Reason.ToCode()}): {Reason.Describe()}"
+            + (HostReason is null ? string.Empty : $" ({HostReason})")
             + (RetryAfter is { } retry ? $"; retry after {XmlConvert.ToString(retry)}" : string.Empty)
             + (Error is null ? string.Empty : $": {Error.Message}"),
     };

@@ -59,10 +59,11 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     {
         _core = new PolicyCore(parts);
         var blocks = new BlockWriter(_core);
-        var limits = new OutboundLimits(_core);
+        var host = new HostCheckStep(_core, OutboundPipeline.Default);
+        var limits = new OutboundLimits(_core, host);
         _inbound = new InboundGate(_core, blocks, new OwnerMessages(_core));
-        _outbound = new OutboundGate(_core, OutboundPipeline.Default, limits);
-        _drafts = new DraftApprovals(_core, OutboundPipeline.Default, limits);
+        _outbound = new OutboundGate(_core, OutboundPipeline.Default, limits, host);
+        _drafts = new DraftApprovals(_core, OutboundPipeline.Default, limits, host);
         _sends = new SendConfirmations(_core);
         _more = new PolicyHandlers(_core, blocks);
         var directory = new ChatDirectory(parts.RecentChats, this);
@@ -298,4 +299,6 @@ internal sealed record PolicyParts(
     INationalNumberParser? NationalNumbers,
     IMeterFactory? MeterFactory,
     long SnapshotEvents,
-    Random Random);
+    Random Random,
+    Checks.IOutboundCheck[] OutboundChecks,
+    TimeSpan CheckTimeout);

@@ -40,6 +40,8 @@ public sealed class ServiceConversationPolicyBuilder
     private IMeterFactory? _meterFactory;
     private long _snapshotEvents = 10_000;
     private Random _random = Random.Shared;
+    private readonly List<Checks.IOutboundCheck> _checks = [];
+    private TimeSpan _checkTimeout = Checks.HostCheckRunner.DefaultTimeout;
 
     /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
     public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
@@ -110,6 +112,29 @@ public sealed class ServiceConversationPolicyBuilder
     {
         ArgumentNullException.ThrowIfNull(sink);
         _sinks.Add(new Notices.NoticeAuditSink(sink));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a host check (<see cref="Checks.IOutboundCheck"/>) that runs, in registration order, after the library's
+    /// rules permitted a send or an approval: it can let it go, deny it (<c>host_denied</c>) or hold it as a draft for
+    /// the owner, never loosen it. A check that throws or does not answer in time denies (<c>policy_unavailable</c>).
+    /// With any check registered every send takes the slow path (the fast, allocation-free path is for none).
+    /// </summary>
+    public ServiceConversationPolicyBuilder AddOutboundCheck(Checks.IOutboundCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        _checks.Add(check);
+        return this;
+    }
+
+    /// <summary>Sets how long each host check may take before it counts as failed (default 5 s; up to 5 minutes), measured on the policy's clock.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive or is over 5 minutes.</exception>
+    public ServiceConversationPolicyBuilder WithOutboundCheckTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(timeout, TimeSpan.FromMinutes(5));
+        _checkTimeout = timeout;
         return this;
     }
 
@@ -205,7 +230,7 @@ public sealed class ServiceConversationPolicyBuilder
         var limiter = _limiter ?? new SlidingLogRateLimiter();
         var limiterState = limiter as IRateLimiterState ?? new HostRateLimiterState(limiter);
         var policy = new ServiceConversationPolicy(new PolicyParts(
-            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents, _random));
+            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents, _random, [.. _checks], _checkTimeout));
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -100,6 +100,12 @@ public enum PolicyEventType
     /// </summary>
     OwnerHandedBack = 28,
 
+    /// <summary>
+    /// <c>host_held</c>: a host check (<c>IOutboundCheck</c>) held a send the library's rules permitted; it became the
+    /// draft written right after this event (its id and handle are here, the check's reason in <c>detail</c>).
+    /// </summary>
+    HostHeld = 29,
+
     /// <summary>Bookkeeping (not audited): a session was bound to a chat by a later send.</summary>
     SessionBound = 100,
 
@@ -153,6 +159,7 @@ public static class PolicyEventTypes
         PolicyEventType.SendUnknown => "send_unknown",
         PolicyEventType.OwnerMessage => "owner_message",
         PolicyEventType.OwnerHandedBack => "owner_handed_back",
+        PolicyEventType.HostHeld => "host_held",
         PolicyEventType.SessionBound => "session_bound",
         PolicyEventType.SendPermitted => "send_permitted",
         PolicyEventType.CountersSaved => "counters_saved",

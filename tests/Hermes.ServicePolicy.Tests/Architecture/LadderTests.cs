@@ -10,12 +10,13 @@ namespace Hermes.ServicePolicy.Tests.Architecture;
 /// <summary>docs/architecture.md: the core's folders form a ladder (no folder uses one below it), and no file grows past ~400 lines.</summary>
 public partial class LadderTests
 {
-    private static readonly string[] Ladder = ["Text", "Identity", "", "Discovery", "Targeting", "Configuration", "RateLimiting", "State", "Audit", "Notices", "Engine", "Rules", "Policy", "Commands"];
+    private static readonly string[] Ladder = ["Text", "Identity", "", "Discovery", "Targeting", "Checks", "Configuration", "RateLimiting", "State", "Audit", "Notices", "Engine", "Rules", "Policy", "Commands"];
 
-    // Discovery and Targeting share a rung (targeting looks names up in the directory; the directory never resolves).
+    // Discovery and Targeting share a rung (targeting looks names up in the directory; the directory never resolves);
+    // Checks (the host's checks: what they see and answer) stands on the vocabulary and identities only.
     private static readonly Dictionary<string, int> Rung = new(StringComparer.Ordinal)
     {
-        ["Text"] = 1, ["Identity"] = 2, [""] = 3, ["Discovery"] = 4, ["Targeting"] = 5, ["Configuration"] = 6,
+        ["Text"] = 1, ["Identity"] = 2, [""] = 3, ["Discovery"] = 4, ["Targeting"] = 5, ["Checks"] = 5, ["Configuration"] = 6,
         ["RateLimiting"] = 6, ["State"] = 7, ["Audit"] = 8, ["Notices"] = 9, ["Engine"] = 10, ["Rules"] = 11, ["Policy"] = 12, ["Commands"] = 13,
     };
 

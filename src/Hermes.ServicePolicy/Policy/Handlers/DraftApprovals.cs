@@ -18,9 +18,11 @@ internal sealed class DraftApprovals
     private readonly StateProjection _state;
     private readonly OutboundPipeline _pipeline;
     private readonly OutboundLimits _limits;
+    private readonly HostCheckStep _host;
 
-    public DraftApprovals(PolicyCore core, OutboundPipeline pipeline, OutboundLimits limits)
+    public DraftApprovals(PolicyCore core, OutboundPipeline pipeline, OutboundLimits limits, HostCheckStep host)
     {
+        _host = host;
         _core = core;
         _state = core.State;
         _pipeline = pipeline;
@@ -34,15 +36,26 @@ internal sealed class DraftApprovals
             return OutboundDecision.Denied(ReasonCode.InvalidActor, default, draft: draft); // before anything else, and not audited
         }
 
-        var decision = await _core.Work.DecideAsync(
-            (Approvals: this, Draft: draft, Actor: actor),
-            static (scope, a, ct) => a.Approvals.ApproveInsideAsync(scope, a.Draft, a.Actor, ct),
-            static (a, error) => OutboundDecision.Denied(ReasonCode.PolicyUnavailable, default, error: error, draft: a.Draft),
-            cancellationToken,
-            catchUpWhenNotFound: true).ConfigureAwait(false);
+        var question = _host.NewQuestion();
+        var decision = await DecideAsync(draft, actor, question, cancellationToken).ConfigureAwait(false);
+
+        // The library would permit: the host's checks have the last word (asked outside the gate), then it is decided again.
+        for (var round = 0; round < HostQuestion.MaxRounds && await _host.AnswerAsync(question, cancellationToken).ConfigureAwait(false); round++)
+        {
+            decision = await DecideAsync(draft, actor, question, cancellationToken).ConfigureAwait(false);
+        }
+
         _core.Metrics.Outbound(decision, approval: true);
         return decision;
     }
+
+    private ValueTask<OutboundDecision> DecideAsync(DraftId draft, string actor, HostQuestion? question, CancellationToken cancellationToken)
+        => _core.Work.DecideAsync(
+            (Approvals: this, Draft: draft, Actor: actor, Question: question),
+            static (scope, a, ct) => a.Approvals.ApproveInsideAsync(scope, a.Draft, a.Actor, a.Question, ct),
+            static (a, error) => OutboundDecision.Denied(ReasonCode.PolicyUnavailable, default, error: error, draft: a.Draft),
+            cancellationToken,
+            catchUpWhenNotFound: true);
 
     public ValueTask<OperatorResult> RejectAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken)
     {
@@ -64,7 +77,7 @@ internal sealed class DraftApprovals
         => _state.Drafts.ContainsKey(handleOrId) || _state.Decided.IsDecided(handleOrId) ? new DraftId(handleOrId)
             : _state.Handles.Find(handleOrId) is { } id ? new DraftId(id) : default;
 
-    private async ValueTask<OutboundDecision> ApproveInsideAsync(ChangeScope scope, DraftId draft, string approvedBy, CancellationToken cancellationToken)
+    private async ValueTask<OutboundDecision> ApproveInsideAsync(ChangeScope scope, DraftId draft, string approvedBy, HostQuestion? question, CancellationToken cancellationToken)
     {
         if (draft.Value is null || !_state.Drafts.TryGetValue(draft.Value, out var record))
         {
@@ -79,7 +92,7 @@ internal sealed class DraftApprovals
 
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(record.Chat, configuration);
-        var check = new OutboundCheck(_state, record.Chat, view, configuration, now, OutboundCheckKind.Approval, record.Initiator, record.Text, record.HasMedia, record.IsFirstContact, leaves: true);
+        var check = new OutboundRuleInput(_state, record.Chat, view, configuration, now, OutboundDecisionKind.Approval, record.Initiator, record.Text, record.HasMedia, record.IsFirstContact, leaves: true);
         var verdict = _pipeline.CheckBoth(check);
         if (!verdict.Passed)
         {
@@ -88,7 +101,7 @@ internal sealed class DraftApprovals
                 : OutboundDecision.Denied(verdict.Reason, primary, verdict.RetryAfter, draft: draft);
         }
 
-        return await _limits.PermitApprovalAsync(scope, record, view, approvedBy, cancellationToken).ConfigureAwait(false);
+        return await _limits.PermitApprovalAsync(scope, record, view, approvedBy, question, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<OperatorResult> RejectInsideAsync(ChangeScope scope, DraftId draft, string rejectedBy, CancellationToken cancellationToken)

@@ -22,10 +22,12 @@ internal sealed class OutboundGate
     private readonly ConfigurationSlot _settings;
     private readonly OutboundPipeline _pipeline;
     private readonly OutboundLimits _limits;
+    private readonly HostCheckStep _host;
     private readonly bool _shared;
 
-    public OutboundGate(PolicyCore core, OutboundPipeline pipeline, OutboundLimits limits)
+    public OutboundGate(PolicyCore core, OutboundPipeline pipeline, OutboundLimits limits, HostCheckStep host)
     {
+        _host = host;
         _core = core;
         _state = core.State;
         _journal = core.Journal;
@@ -50,8 +52,9 @@ internal sealed class OutboundGate
         }
 
         // Counters that cannot be saved send every decision to the slow path, which answers them. With a shared store
-        // every send is written (and so checked against every other process's) in the slow path.
-        if (_shared || _core.Checkpoints.Unsaved || OutboundRules.KindReason(request.Chat) != ReasonCode.None)
+        // every send is written (and so checked against every other process's) in the slow path; so is every send the
+        // host's checks must see.
+        if (_shared || _core.Checkpoints.Unsaved || !_host.IsEmpty || OutboundRules.KindReason(request.Chat) != ReasonCode.None)
         {
             return DecideSlowAsync(request, null, cancellationToken);
         }
@@ -70,7 +73,7 @@ internal sealed class OutboundGate
         }
 
         // An autonomous chat's message leaves (no draft): known before the mode step, so the check is built once.
-        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.Text, request.HasMedia, isFirstContact: false, leaves: true);
+        var check = new OutboundRuleInput(_state, request.Chat, view, configuration, now, OutboundDecisionKind.Send, request.Initiator, request.Text, request.HasMedia, isFirstContact: false, leaves: true);
         if (!_pipeline.CheckBoth(check).Passed)
         {
             return DecideSlowAsync(request, now, cancellationToken); // a refusal to audit: decided again inside the gate
@@ -111,7 +114,15 @@ internal sealed class OutboundGate
 
     private async ValueTask<OutboundDecision> DecideSlowAsync(OutboundRequest request, DateTimeOffset? readAt, CancellationToken cancellationToken)
     {
-        var decision = await _core.Work.RetryAsync((Gate: this, Request: request, ReadAt: readAt), static (a, ct) => a.Gate.DecideOnceAsync(a.Request, a.ReadAt, ct), cancellationToken).ConfigureAwait(false);
+        var question = _host.NewQuestion();
+        var decision = await _core.Work.RetryAsync((Gate: this, Request: request, ReadAt: readAt, Question: question), static (a, ct) => a.Gate.DecideOnceAsync(a.Request, a.ReadAt, a.Question, ct), cancellationToken).ConfigureAwait(false);
+
+        // The library would permit and the host's checks have not answered: ask them (outside the gate), decide again.
+        // A question still open after the last round leaves its placeholder, which fails closed.
+        for (var round = 0; round < HostQuestion.MaxRounds && await _host.AnswerAsync(question, cancellationToken).ConfigureAwait(false); round++)
+        {
+            decision = await _core.Work.RetryAsync((Gate: this, Request: request, ReadAt: (DateTimeOffset?)null, Question: question), static (a, ct) => a.Gate.DecideOnceAsync(a.Request, a.ReadAt, a.Question, ct), cancellationToken).ConfigureAwait(false);
+        }
 
         // Permitted on a state another change made but has not made durable yet (group commit): wait for it first.
         if (decision.IsPermitted && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
@@ -123,7 +134,7 @@ internal sealed class OutboundGate
         return decision;
     }
 
-    private ValueTask<OutboundDecision> DecideOnceAsync(OutboundRequest request, DateTimeOffset? readAt, CancellationToken cancellationToken)
+    private ValueTask<OutboundDecision> DecideOnceAsync(OutboundRequest request, DateTimeOffset? readAt, HostQuestion? question, CancellationToken cancellationToken)
     {
         if (request.RequestedBy is not null)
         {
@@ -135,21 +146,21 @@ internal sealed class OutboundGate
             request = request with { RequestedBy = requester };
         }
 
-        var arg = (Gate: this, Request: request);
+        var arg = (Gate: this, Request: request, Question: question);
         return readAt is { } now
-            ? _core.Work.RunAtAsync(now, arg, static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Request, ct), cancellationToken)
+            ? _core.Work.RunAtAsync(now, arg, static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Request, a.Question, ct), cancellationToken)
             : _core.Work.RunAsync(
                 arg,
-                static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Request, ct),
+                static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Request, a.Question, ct),
                 static (a, error) => OutboundDecision.Denied(ReasonCode.PolicyUnavailable, a.Gate._state.PrimaryOf(a.Request.Chat), error: error),
                 cancellationToken);
     }
 
-    private async ValueTask<OutboundDecision> DecideInsideAsync(ChangeScope scope, OutboundRequest request, CancellationToken cancellationToken)
+    private async ValueTask<OutboundDecision> DecideInsideAsync(ChangeScope scope, OutboundRequest request, HostQuestion? question, CancellationToken cancellationToken)
     {
         var (configuration, now) = (scope.Configuration, scope.Now);
         var view = _state.View(request.Chat, configuration);
-        var check = new OutboundCheck(_state, request.Chat, view, configuration, now, OutboundCheckKind.Send, request.Initiator, request.Text, request.HasMedia, !view.IsService);
+        var check = new OutboundRuleInput(_state, request.Chat, view, configuration, now, OutboundDecisionKind.Send, request.Initiator, request.Text, request.HasMedia, !view.IsService);
         var verdict = _pipeline.Check(check);
         if (!verdict.Passed)
         {
@@ -169,9 +180,9 @@ internal sealed class OutboundGate
             case OutboundRoute.FollowUpDraft:
                 return await DraftAsync(scope, request, view, firstContact: false, cancellationToken).ConfigureAwait(false);
             case OutboundRoute.FirstContactPermit:
-                return await _limits.PermitFirstContactAsync(scope, request, view, cancellationToken).ConfigureAwait(false);
+                return await _limits.PermitFirstContactAsync(scope, request, view, question, cancellationToken).ConfigureAwait(false);
             default:
-                return await _limits.PermitAutonomousInsideAsync(scope, request, view, cancellationToken).ConfigureAwait(false);
+                return await _limits.PermitAutonomousInsideAsync(scope, request, view, question, cancellationToken).ConfigureAwait(false);
         }
     }
 

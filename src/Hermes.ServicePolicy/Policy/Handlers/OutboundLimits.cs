@@ -22,10 +22,12 @@ internal sealed class OutboundLimits
     private readonly StateProjection _state;
     private readonly IRateLimiter _limiter;
     private readonly IRateLimiterState _cached;
+    private readonly HostCheckStep _host;
 
-    public OutboundLimits(PolicyCore core)
+    public OutboundLimits(PolicyCore core, HostCheckStep host)
     {
         _core = core;
+        _host = host;
         _state = core.State;
         _limiter = core.Limiter;
         _cached = core.LimiterState;
@@ -40,7 +42,7 @@ internal sealed class OutboundLimits
     /// <summary>
     /// The agent's pacing, checked again and counted in one step (the rules read it before the limits; a concurrent
     /// decision may have taken the place since). True when the send may have a permit; nothing is counted otherwise.
-    /// The text's fingerprint is the one the check took (<see cref="OutboundCheck.TextFingerprint"/>), not taken again.
+    /// The text's fingerprint is the one the check took (<see cref="OutboundRuleInput.TextFingerprint"/>), not taken again.
     /// </summary>
     public bool TryPace(in OutboundRequest request, ChatId primary, SendId send, DateTimeOffset now, ulong fingerprint, PolicyConfiguration configuration, out ReasonCode reason, out TimeSpan retryAfter)
     {
@@ -69,7 +71,7 @@ internal sealed class OutboundLimits
     }
 
     /// <summary>The limits of an autonomous send decided inside the gate, and its permit.</summary>
-    public async ValueTask<OutboundDecision> PermitAutonomousInsideAsync(ChangeScope scope, OutboundRequest request, ChatView view, CancellationToken cancellationToken)
+    public async ValueTask<OutboundDecision> PermitAutonomousInsideAsync(ChangeScope scope, OutboundRequest request, ChatView view, HostQuestion? question, CancellationToken cancellationToken)
     {
         var (configuration, now) = (scope.Configuration, scope.Now);
         if (_core.Checkpoints.Failure is { } unsaved)
@@ -88,8 +90,15 @@ internal sealed class OutboundLimits
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, acquired.Reason, acquired.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
         }
 
+        // The library permits: the host's checks have the last word (asked outside the gate; the slot is given back meanwhile).
+        if (question is not null && !question.Allows(HostCheckStep.SendFacts(request, view.Primary, request.SessionId ?? view.Session, false, now)))
+        {
+            _limiter.ReleaseAutonomousSend(view.Primary, now);
+            return await _host.SettleSendAsync(scope, question, request, view, firstContact: false, cancellationToken).ConfigureAwait(false);
+        }
+
         var send = _state.Sends.NextId();
-        if (!TryPace(request, view.Primary, send, now, OutboundCheck.FingerprintOf(request.Initiator, request.Text, configuration), configuration, out var paced, out var wait))
+        if (!TryPace(request, view.Primary, send, now, OutboundRuleInput.FingerprintOf(request.Initiator, request.Text, configuration), configuration, out var paced, out var wait))
         {
             _limiter.ReleaseAutonomousSend(view.Primary, now);
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, paced, wait, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
@@ -120,7 +129,7 @@ internal sealed class OutboundLimits
     }
 
     /// <summary>A direct first contact (approval not required): a new-chat slot, then its permit, durable.</summary>
-    public async ValueTask<OutboundDecision> PermitFirstContactAsync(ChangeScope scope, OutboundRequest request, ChatView view, CancellationToken cancellationToken)
+    public async ValueTask<OutboundDecision> PermitFirstContactAsync(ChangeScope scope, OutboundRequest request, ChatView view, HostQuestion? question, CancellationToken cancellationToken)
     {
         var (configuration, now) = (scope.Configuration, scope.Now);
         if (!_state.Sends.CanIssue)
@@ -134,8 +143,14 @@ internal sealed class OutboundLimits
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, slot.Reason, slot.RetryAfter, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
         }
 
+        if (question is not null && !question.Allows(HostCheckStep.SendFacts(request, view.Primary, request.SessionId, true, now)))
+        {
+            _limiter.ReleaseNewChat(now);
+            return await _host.SettleSendAsync(scope, question, request, view, firstContact: true, cancellationToken).ConfigureAwait(false);
+        }
+
         var send = _state.Sends.NextId();
-        if (!TryPace(request, view.Primary, send, now, OutboundCheck.FingerprintOf(request.Initiator, request.Text, configuration), configuration, out var paced, out var wait))
+        if (!TryPace(request, view.Primary, send, now, OutboundRuleInput.FingerprintOf(request.Initiator, request.Text, configuration), configuration, out var paced, out var wait))
         {
             _limiter.ReleaseNewChat(now);
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, paced, wait, now, OutboundRules.ActorOf(request), request.Initiator, request.HasMedia, default), cancellationToken).ConfigureAwait(false);
@@ -153,7 +168,7 @@ internal sealed class OutboundLimits
     }
 
     /// <summary>An approval's permit: the daily slot of a first contact is checked and reserved inside the gate, so no two approvals overshoot it.</summary>
-    public async ValueTask<OutboundDecision> PermitApprovalAsync(ChangeScope scope, DraftRecord record, ChatView view, string approvedBy, CancellationToken cancellationToken)
+    public async ValueTask<OutboundDecision> PermitApprovalAsync(ChangeScope scope, DraftRecord record, ChatView view, string approvedBy, HostQuestion? question, CancellationToken cancellationToken)
     {
         var (configuration, now) = (scope.Configuration, scope.Now);
         var draft = record.Id;
@@ -166,6 +181,16 @@ internal sealed class OutboundLimits
         if (takeSlot && _limiter.TryAcquireNewChat(now, configuration.MaxNewChatsPerDay) is { IsAcquired: false } slot)
         {
             return await Denials.CommitAsync(scope, OutboundRules.Denied(view.Primary, slot.Reason, slot.RetryAfter, now, approvedBy, record.Initiator, record.HasMedia, draft), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (question is not null && !question.Allows(HostCheckStep.ApprovalFacts(record, view.Primary, approvedBy, now)))
+        {
+            if (takeSlot)
+            {
+                _limiter.ReleaseNewChat(now);
+            }
+
+            return await HostCheckStep.SettleApprovalAsync(scope, question, record, view.Primary, approvedBy, cancellationToken).ConfigureAwait(false);
         }
 
         var send = _state.Sends.NextId();

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Checks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Engine;
 using Hermes.ServicePolicy.Engine.Snapshots;
@@ -31,6 +32,7 @@ internal sealed class PolicyCore : IAsyncDisposable
         LimiterState = parts.LimiterState;
         Time = parts.Time;
         Jitter = new SendJitter(parts.Random);
+        HostChecks = new HostCheckRunner(parts.OutboundChecks, parts.CheckTimeout, Time, Report);
         NationalNumbers = parts.NationalNumbers;
         Shared = parts.Store.IsShared;
         Metrics = new PolicyMetrics(parts.MeterFactory);
@@ -56,6 +58,9 @@ internal sealed class PolicyCore : IAsyncDisposable
 
     /// <summary>The random source of <c>send_jitter_seconds</c>.</summary>
     public SendJitter Jitter { get; }
+
+    /// <summary>The host's checks before a message leaves, in registration order (often none).</summary>
+    public HostCheckRunner HostChecks { get; }
 
     public IRateLimiter Limiter { get; }
 

@@ -8,10 +8,10 @@ namespace Hermes.ServicePolicy.Rules;
 /// </summary>
 internal sealed class AgentSpacingRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundCheck check)
+    public override ReasonCode Check(in OutboundRuleInput check)
         => check.IsAgentSendLeaving && check.Configuration.AgentSendGap > TimeSpan.Zero && Wait(check) > TimeSpan.Zero ? ReasonCode.TooSoon : ReasonCode.None;
 
-    public override TimeSpan? RetryAfter(in OutboundCheck check) => Wait(check);
+    public override TimeSpan? RetryAfter(in OutboundRuleInput check) => Wait(check);
 
-    private static TimeSpan Wait(in OutboundCheck check) => check.State.AgentSends.UntilGapEnds(check.View.Primary, check.Now, check.Configuration.AgentSendGap);
+    private static TimeSpan Wait(in OutboundRuleInput check) => check.State.AgentSends.UntilGapEnds(check.View.Primary, check.Now, check.Configuration.AgentSendGap);
 }

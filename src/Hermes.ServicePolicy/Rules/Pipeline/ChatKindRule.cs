@@ -3,5 +3,5 @@ namespace Hermes.ServicePolicy.Rules;
 /// <summary>Groups, broadcasts, newsletters and unreadable addresses are never service chats.</summary>
 internal sealed class ChatKindRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundCheck check) => OutboundRules.KindReason(check.Chat);
+    public override ReasonCode Check(in OutboundRuleInput check) => OutboundRules.KindReason(check.Chat);
 }

@@ -8,10 +8,10 @@ namespace Hermes.ServicePolicy.Rules;
 /// </summary>
 internal sealed class DailyAgentBudgetRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundCheck check)
+    public override ReasonCode Check(in OutboundRuleInput check)
         => check.IsAgentSendLeaving && check.Configuration.MaxAgentSendsPerDay > 0 && Wait(check) > TimeSpan.Zero ? ReasonCode.DailySendLimit : ReasonCode.None;
 
-    public override TimeSpan? RetryAfter(in OutboundCheck check) => Wait(check);
+    public override TimeSpan? RetryAfter(in OutboundRuleInput check) => Wait(check);
 
-    private static TimeSpan Wait(in OutboundCheck check) => check.State.AgentSends.UntilDailyFrees(check.Now, check.Configuration.MaxAgentSendsPerDay);
+    private static TimeSpan Wait(in OutboundRuleInput check) => check.State.AgentSends.UntilDailyFrees(check.Now, check.Configuration.MaxAgentSendsPerDay);
 }

@@ -9,11 +9,11 @@ namespace Hermes.ServicePolicy.Rules;
 /// </summary>
 internal sealed class DuplicateSendRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundCheck check)
+    public override ReasonCode Check(in OutboundRuleInput check)
         => check.IsAgentSendLeaving && check.Configuration.DuplicateWindow > TimeSpan.Zero && Wait(check) > TimeSpan.Zero ? ReasonCode.DuplicateSend : ReasonCode.None;
 
-    public override TimeSpan? RetryAfter(in OutboundCheck check) => Wait(check);
+    public override TimeSpan? RetryAfter(in OutboundRuleInput check) => Wait(check);
 
-    private static TimeSpan Wait(in OutboundCheck check)
+    private static TimeSpan Wait(in OutboundRuleInput check)
         => check.State.AgentSends.UntilDuplicateLeaves(check.View.Primary, check.TextFingerprint, check.Now, check.Configuration.DuplicateWindow);
 }

@@ -5,6 +5,6 @@ internal sealed class FeatureEnabledRule : OutboundRule
 {
     public override bool Audited => false;
 
-    public override ReasonCode Check(in OutboundCheck check)
+    public override ReasonCode Check(in OutboundRuleInput check)
         => check.Configuration.Enabled ? ReasonCode.None : ReasonCode.FeatureDisabled;
 }

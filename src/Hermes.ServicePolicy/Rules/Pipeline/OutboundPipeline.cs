@@ -5,7 +5,7 @@ namespace Hermes.ServicePolicy.Rules;
 /// approvals all run these lists, so no check can be skipped by one path and kept by another. The first refusal wins.
 /// Two stages: <see cref="Rules"/> before the mode step (may this chat be written to at all?), and
 /// <see cref="AfterModeRules"/> once the mode step chose a draft or a message about to leave
-/// (<see cref="OutboundCheck.Leaves"/>), before the limits (docs/behaviour.md#outbound-the-order-of-checks).
+/// (<see cref="OutboundRuleInput.Leaves"/>), before the limits (docs/behaviour.md#outbound-the-order-of-checks).
 /// </summary>
 internal sealed class OutboundPipeline
 {
@@ -50,18 +50,18 @@ internal sealed class OutboundPipeline
     public System.Collections.Generic.IReadOnlyList<OutboundRule> AfterModeRules => _afterMode;
 
     /// <summary>Runs the rules before the mode step; the first refusal is the answer. Allocation-free.</summary>
-    public RuleVerdict Check(in OutboundCheck check) => Run(_rules, check);
+    public RuleVerdict Check(in OutboundRuleInput check) => Run(_rules, check);
 
     /// <summary>Runs the rules for what the mode step chose (a draft, or a message about to leave); the first refusal is the answer.</summary>
-    public RuleVerdict CheckAfterMode(in OutboundCheck check) => Run(_afterMode, check);
+    public RuleVerdict CheckAfterMode(in OutboundRuleInput check) => Run(_afterMode, check);
 
     /// <summary>
     /// Runs both stages for a decision whose mode step is known before it runs (an autonomous send, an approval: a message
     /// about to leave); the first refusal is the answer.
     /// </summary>
-    public RuleVerdict CheckBoth(in OutboundCheck check) => Run(_rules, check) is { Passed: false } refused ? refused : Run(_afterMode, check);
+    public RuleVerdict CheckBoth(in OutboundRuleInput check) => Run(_rules, check) is { Passed: false } refused ? refused : Run(_afterMode, check);
 
-    private static RuleVerdict Run(OutboundRule[] rules, in OutboundCheck check)
+    private static RuleVerdict Run(OutboundRule[] rules, in OutboundRuleInput check)
     {
         for (var i = 0; i < rules.Length; i++)
         {

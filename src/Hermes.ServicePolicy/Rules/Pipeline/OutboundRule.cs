@@ -4,7 +4,7 @@ namespace Hermes.ServicePolicy.Rules;
 
 /// <summary>
 /// One step of the outbound check order (docs/behaviour.md#outbound-the-order-of-checks): a small, stateless, pure
-/// function of an <see cref="OutboundCheck"/>. A rule says why the request is refused, or <see cref="ReasonCode.None"/>
+/// function of an <see cref="OutboundRuleInput"/>. A rule says why the request is refused, or <see cref="ReasonCode.None"/>
 /// to pass it on; it never changes state (what a decision writes is the handler's, through the unit of work).
 /// </summary>
 /// <remarks>
@@ -17,13 +17,13 @@ internal abstract class OutboundRule
     public virtual bool Audited => true;
 
     /// <summary>The reason this rule refuses the request, or <see cref="ReasonCode.None"/>.</summary>
-    public abstract ReasonCode Check(in OutboundCheck check);
+    public abstract ReasonCode Check(in OutboundRuleInput check);
 
     /// <summary>
     /// When waiting alone lifts this rule's refusal, how long (asked only after <see cref="Check"/> refused); null when
     /// someone must change something. A rule that returns a value has a reason whose row says so (<see cref="RetryAfterKind"/>).
     /// </summary>
-    public virtual TimeSpan? RetryAfter(in OutboundCheck check) => null;
+    public virtual TimeSpan? RetryAfter(in OutboundRuleInput check) => null;
 }
 
 /// <summary>A rule's refusal: the reason, whether it is audited, and when waiting lifts it.</summary>

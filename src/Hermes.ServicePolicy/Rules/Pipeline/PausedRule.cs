@@ -3,5 +3,5 @@ namespace Hermes.ServicePolicy.Rules;
 /// <summary>A paused service chat gets nothing until it is resumed.</summary>
 internal sealed class PausedRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundCheck check) => check.View.IsPaused ? ReasonCode.Paused : ReasonCode.None;
+    public override ReasonCode Check(in OutboundRuleInput check) => check.View.IsPaused ? ReasonCode.Paused : ReasonCode.None;
 }

@@ -7,7 +7,7 @@ namespace Hermes.ServicePolicy.Rules;
 /// </summary>
 internal sealed class PendingDraftsRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundCheck check)
+    public override ReasonCode Check(in OutboundRuleInput check)
     {
         if (check.Leaves)
         {

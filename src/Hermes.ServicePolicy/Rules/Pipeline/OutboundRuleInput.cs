@@ -7,7 +7,7 @@ using Hermes.ServicePolicy.Text;
 namespace Hermes.ServicePolicy.Rules;
 
 /// <summary>Which decision runs the outbound checks.</summary>
-internal enum OutboundCheckKind
+internal enum OutboundDecisionKind
 {
     /// <summary>A send the agent or the operator asked for (<c>DecideOutboundAsync</c>).</summary>
     Send,
@@ -21,9 +21,9 @@ internal enum OutboundCheckKind
 /// the decision (the clock is read once, before the pipeline runs). A value passed by reference: running the pipeline
 /// allocates nothing.
 /// </summary>
-internal readonly struct OutboundCheck
+internal readonly struct OutboundRuleInput
 {
-    public OutboundCheck(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundCheckKind kind, Initiator initiator, string text, bool hasMedia, bool isFirstContact, bool leaves = false)
+    public OutboundRuleInput(StateProjection state, ChatId chat, in ChatView view, PolicyConfiguration configuration, DateTimeOffset now, OutboundDecisionKind kind, Initiator initiator, string text, bool hasMedia, bool isFirstContact, bool leaves = false)
     {
         Leaves = leaves;
         State = state;
@@ -52,7 +52,7 @@ internal readonly struct OutboundCheck
     /// <summary>Gets the decision's time: the only clock reading it uses.</summary>
     public DateTimeOffset Now { get; }
 
-    public OutboundCheckKind Kind { get; }
+    public OutboundDecisionKind Kind { get; }
 
     public Initiator Initiator { get; }
 
@@ -80,12 +80,12 @@ internal readonly struct OutboundCheck
     /// Gets whether this is the agent's own send about to leave: what the pacing rules (spacing, the daily cap,
     /// duplicates) and the owner's takeover judge. Approvals are the owner's and drafts wait for one.
     /// </summary>
-    public bool IsAgentSendLeaving => Leaves && Kind == OutboundCheckKind.Send && Initiator == Initiator.Agent;
+    public bool IsAgentSendLeaving => Leaves && Kind == OutboundDecisionKind.Send && Initiator == Initiator.Agent;
 
     /// <summary>The fingerprint the duplicate guard compares for a send of <paramref name="text"/>: 0 when the guard does not judge it.</summary>
     public static ulong FingerprintOf(Initiator initiator, string text, PolicyConfiguration configuration)
         => initiator == Initiator.Agent && configuration.DuplicateWindow > TimeSpan.Zero ? SentTextFingerprint.Of(text) : 0;
 
     /// <summary>The same check once the mode step chose a draft (<paramref name="leaves"/> false) or a message about to leave.</summary>
-    public OutboundCheck AfterMode(bool leaves) => this with { Leaves = leaves };
+    public OutboundRuleInput AfterMode(bool leaves) => this with { Leaves = leaves };
 }
