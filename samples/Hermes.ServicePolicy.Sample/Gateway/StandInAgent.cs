@@ -22,9 +22,29 @@ internal sealed partial class StandInAgent(IServiceProvider services) : IService
 
     public async ValueTask OnServiceMessageAsync(ServiceMessage message, CancellationToken cancellationToken)
     {
+        // Scheduled, not awaited: a permit with a not_before (send_jitter_seconds) waits in its chat's lane while the
+        // gateway goes on with other chats' messages; the outcome is printed when it is known.
         var sender = services.GetRequiredService<GatedBridgeSender>();
-        var result = await sender.SendAsync(new OutboundRequest(message.Chat, $"Recibido: {message.Text}", Initiator.Agent, message.SessionId), cancellationToken).ConfigureAwait(false);
-        Print(result, "reply");
+        var scheduled = await sender.ScheduleAsync(new OutboundRequest(message.Chat, $"Recibido: {message.Text}", Initiator.Agent, message.SessionId), cancellationToken).ConfigureAwait(false);
+        _ = PrintWhenDoneAsync(scheduled, "reply");
+    }
+
+    private async Task PrintWhenDoneAsync(ScheduledSend scheduled, string kind)
+    {
+        try
+        {
+            Print(await scheduled.Completion.ConfigureAwait(false), kind);
+        }
+        catch (OperationCanceledException)
+        {
+            Print(new GatedSendResult(scheduled.Decision, SendReport.Failed("stopped before it was sent"), null), kind);
+        }
+#pragma warning disable CA1031 // The sample prints every outcome; a send that threw is one.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            Print(new GatedSendResult(scheduled.Decision, SendReport.Unknown(error.Message), null), kind);
+        }
     }
 
     public async ValueTask OnOwnerMessageAsync(OwnerMessage message, CancellationToken cancellationToken)

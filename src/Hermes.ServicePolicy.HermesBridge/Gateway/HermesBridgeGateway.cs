@@ -78,7 +78,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     {
         var policy = _services.GetRequiredService<ServiceConversationPolicy>(); // opened by the policy's hosted service, which starts first
         var commands = _services.GetRequiredService<OperatorCommandProcessor>();
-        var sender = new GatedBridgeSender(policy, _bridge, _time);
+        var sender = _services.GetService<GatedBridgeSender>() ?? new GatedBridgeSender(policy, _bridge, _time); // the agent's, so a chat's sends share one lane
         var journal = _journal ?? throw new InvalidOperationException("The gateway was not started.");
         using var timer = new PeriodicTimer(_options.PollInterval, _time);
         try
@@ -197,8 +197,8 @@ public sealed class HermesBridgeGateway : BackgroundService
                 await _bridge.SendTextAsync(decision.Chat, result.Reply, cancellationToken: cancellationToken).ConfigureAwait(false);
                 foreach (var permit in result.Sends)
                 {
-                    var sent = await sender.TransportAsync(permit, cancellationToken).ConfigureAwait(false);
-                    Report("send", permit.Chat.ToString(), sent.Report?.Outcome.ToCode() ?? "refused", sent.Report?.Error);
+                    // Sent in the chat's turn (after a jittered agent send there, say) without holding the other chats: reported when done.
+                    _ = ReportWhenSentAsync(permit.Chat, sender.TransportAsync(permit, cancellationToken));
                 }
 
                 break;
@@ -268,6 +268,25 @@ public sealed class HermesBridgeGateway : BackgroundService
 
             Report("notice", notice.Chat.ToString(), notice.KindCode, notice.Handle);
             await File.WriteAllTextAsync(positionFile, notice.Sequence.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReportWhenSentAsync(Identity.ChatId chat, Task<GatedSendResult> sending)
+    {
+        try
+        {
+            var sent = await sending.ConfigureAwait(false);
+            Report("send", chat.ToString(), sent.Report?.Outcome.ToCode() ?? "refused", sent.Report?.Error);
+        }
+        catch (OperationCanceledException)
+        {
+            Report("send", chat.ToString(), "failed", "the gateway stopped before it was sent");
+        }
+#pragma warning disable CA1031 // A send that threw is reported, never lost with its task.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            Report("send", chat.ToString(), "unknown", $"{error.GetType().Name}: {error.Message}");
         }
     }
 

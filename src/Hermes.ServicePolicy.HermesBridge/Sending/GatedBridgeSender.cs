@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 
 namespace Hermes.ServicePolicy.HermesBridge.Sending;
@@ -20,6 +22,15 @@ public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Repo
     public bool Refused => Decision.IsPermitted && Report is null;
 }
 
+/// <summary>A send the policy decided on: its decision now, and what the transport did once the permit's turn came.</summary>
+/// <param name="Decision">The policy's decision (a permit, a draft or a denial), known when <see cref="GatedBridgeSender.ScheduleAsync"/> returns.</param>
+/// <param name="Completion">
+/// Completes when a permit was sent and reported (at or after its <see cref="OutboundDecision.NotBefore"/>, after the
+/// chat's earlier sends), at once for anything else. It faults only as <see cref="GatedBridgeSender.TransportAsync"/> would
+/// (cancelled while waiting: the permit was reported failed first).
+/// </param>
+public sealed record ScheduledSend(OutboundDecision Decision, Task<GatedSendResult> Completion);
+
 /// <summary>
 /// The only way an agent should send through the bridge (docs/hermes-bridge.md): the policy decides, only a permit
 /// reaches <c>POST /send</c>, exactly once, and the HTTP outcome is reported back: 200 → delivered (with the bridge's
@@ -30,8 +41,11 @@ public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Repo
 /// </summary>
 /// <remarks>
 /// A permit with <see cref="OutboundDecision.NotBefore"/> (<c>send_jitter_seconds</c>) is held until then, on the
-/// sender's <see cref="TimeProvider"/>; a caller that serves many chats in one loop should start such a send and go on
-/// rather than await it inline (<c>SendAsync</c> returns when the message is out and reported).
+/// sender's <see cref="TimeProvider"/>. Sends to one chat leave in the order they were permitted (each chat has its own
+/// lane: a permit waits for the chat's earlier ones, never for other chats'), so a short jitter cannot overtake a long
+/// one. A caller that serves many chats in one loop uses <see cref="ScheduleAsync"/>, which returns once the policy has
+/// decided; <see cref="SendAsync"/> returns when the message is out and reported. Register one sender per policy (the
+/// DI extension registers a singleton) so every sender of a chat shares its lane.
 /// Every permit is taken from the policy before the network call (<see cref="IServiceConversationGate.TryTakePermit"/>):
 /// one given twice, one the policy never issued or already closed, or one whose chat or text is not what was permitted
 /// is refused without a request, so each permit sends exactly its chat and text, at most once.
@@ -41,6 +55,7 @@ public sealed class GatedBridgeSender
     private readonly IServiceConversationGate _gate;
     private readonly HermesBridgeClient _bridge;
     private readonly TimeProvider _time;
+    private readonly Dictionary<ChatId, Task> _lanes = [];
 
     /// <summary>Creates the sender over the policy's gate and the bridge client, on the system clock.</summary>
     public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge)
@@ -59,13 +74,19 @@ public sealed class GatedBridgeSender
         _time = time;
     }
 
-    /// <summary>Asks the policy, and sends and reports a permit.</summary>
+    /// <summary>Asks the policy, and sends and reports a permit (in its chat's turn, not before its <see cref="OutboundDecision.NotBefore"/>).</summary>
     public async Task<GatedSendResult> SendAsync(OutboundRequest request, CancellationToken cancellationToken = default)
+        => await (await ScheduleAsync(request, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);
+
+    /// <summary>
+    /// Asks the policy and returns as soon as it decided: a permit is then sent in the background, in its chat's turn
+    /// and not before its <see cref="OutboundDecision.NotBefore"/>, and reported; <see cref="ScheduledSend.Completion"/>
+    /// says how it went. Cancelling <paramref name="cancellationToken"/> later stops a permit still waiting (reported failed).
+    /// </summary>
+    public async Task<ScheduledSend> ScheduleAsync(OutboundRequest request, CancellationToken cancellationToken = default)
     {
         var decision = await _gate.DecideOutboundAsync(request, cancellationToken).ConfigureAwait(false);
-        return decision.IsPermitted
-            ? await TransportAsync(decision, cancellationToken).ConfigureAwait(false)
-            : new GatedSendResult(decision, null, null);
+        return new ScheduledSend(decision, decision.IsPermitted ? TransportAsync(decision, cancellationToken) : Task.FromResult(new GatedSendResult(decision, null, null)));
     }
 
     /// <summary>
@@ -73,14 +94,77 @@ public sealed class GatedBridgeSender
     /// the policy does not hand over (<see cref="IServiceConversationGate.TryTakePermit"/>) is refused before any
     /// request (<see cref="GatedSendResult.Refused"/>).
     /// </summary>
+    /// <remarks>It is sent after the chat's earlier sends through this sender have finished.</remarks>
     /// <exception cref="ArgumentException">The decision is not a permit.</exception>
-    public async Task<GatedSendResult> TransportAsync(OutboundDecision permit, CancellationToken cancellationToken = default)
+    public Task<GatedSendResult> TransportAsync(OutboundDecision permit, CancellationToken cancellationToken = default)
     {
         if (!permit.IsPermitted || permit.Text is null)
         {
             throw new ArgumentException("Only a permit (OutboundOutcome.Permitted) can be sent.", nameof(permit));
         }
 
+        // The chat's lane: this send starts when the one before it (if any) has finished, whatever its outcome.
+        var done = new TaskCompletionSource<GatedSendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? previous;
+        lock (_lanes)
+        {
+            _lanes.TryGetValue(permit.Chat, out previous);
+            _lanes[permit.Chat] = done.Task;
+        }
+
+        _ = RunInLaneAsync(previous, permit, done, cancellationToken);
+        return done.Task;
+    }
+
+    private async Task RunInLaneAsync(Task? previous, OutboundDecision permit, TaskCompletionSource<GatedSendResult> done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (previous is not null)
+            {
+                try
+                {
+                    await previous.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                        .WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Nothing went out: closed as failed now, so the permit gives its place back.
+                    if (_gate.TryTakePermit(permit))
+                    {
+                        await _gate.ConfirmSendAsync(permit, SendReport.Failed("cancelled while waiting for the chat's earlier sends; nothing was sent"), CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    throw;
+                }
+            }
+
+            done.TrySetResult(await SendInTurnAsync(permit, cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException cancelled)
+        {
+            done.TrySetCanceled(cancelled.CancellationToken);
+        }
+#pragma warning disable CA1031 // Handed to the caller through the task, as an awaited send would have thrown it.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            done.TrySetException(error);
+        }
+        finally
+        {
+            lock (_lanes)
+            {
+                if (_lanes.TryGetValue(permit.Chat, out var tail) && tail == done.Task)
+                {
+                    _lanes.Remove(permit.Chat); // the lane is empty: nothing is kept for a quiet chat
+                }
+            }
+        }
+    }
+
+    private async Task<GatedSendResult> SendInTurnAsync(OutboundDecision permit, CancellationToken cancellationToken)
+    {
         if (!_gate.TryTakePermit(permit))
         {
             return new GatedSendResult(permit, null, OperatorResult.Failed(ReasonCode.UnknownSend));
@@ -102,7 +186,7 @@ public sealed class GatedBridgeSender
         }
 
         // The report must reach the policy even when the caller gives up waiting: the message may be out already.
-        var sent = await _bridge.SendTextAsync(permit.Chat, permit.Text, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var sent = await _bridge.SendTextAsync(permit.Chat, permit.Text!, cancellationToken: cancellationToken).ConfigureAwait(false);
         var report = sent.Status switch
         {
             BridgeStatus.Ok => SendReport.Delivered(sent.Value?.MessageId),

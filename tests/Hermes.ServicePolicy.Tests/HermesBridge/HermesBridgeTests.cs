@@ -160,10 +160,34 @@ public class HermesBridgeTests
         Assert.That(h.Policy.GetPendingSends(), Is.Empty);
     }
 
-    // A random source that always draws the same number (the jitter in seconds).
-    private sealed class FixedRandom(int value) : Random
+    [Test]
+    public async Task A_chats_sends_leave_in_the_order_permitted_and_other_chats_do_not_wait_for_them()
     {
-        public override int Next(int minValue, int maxValue) => value;
+        await using var h = await CreateAsync(o => { o.SendJitterSeconds = 60; o.MaxConsecutiveAgentSendsWithoutReply = 10; }, random: new FixedRandom(40, 5, 0));
+        await h.MakeAutonomousAsync(Vodafone);
+        await h.MakeAutonomousAsync(Movistar);
+        var sender = new GatedBridgeSender(h.Policy, Client, h.Time);
+
+        var first = await sender.ScheduleAsync(new OutboundRequest(Id(Vodafone), "uno", Initiator.Agent));
+        var second = await sender.ScheduleAsync(new OutboundRequest(Id(Vodafone), "dos", Initiator.Agent));
+        var other = await sender.ScheduleAsync(new OutboundRequest(Id(Movistar), "hola", Initiator.Agent));
+        Assert.That((first.Decision.IsPermitted, second.Decision.IsPermitted, other.Decision.IsPermitted), Is.EqualTo((true, true, true)), "scheduling returns once the policy decided");
+        Assert.That((await other.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Delivered, Is.True, "another chat's send does not wait for Vodafone's");
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(200);
+        Assert.That((second.Completion.IsCompleted, _bridge.SendRequests), Is.EqualTo((false, 1)), "the shorter jitter does not overtake the chat's earlier send");
+        h.Time.Advance(TimeSpan.FromSeconds(35));
+        Assert.That((await second.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Delivered, Is.True);
+        Assert.That(_bridge.Sent.Where(s => s.ChatId == Vodafone).Select(s => s.Message), Is.EqualTo(new[] { "uno", "dos" }));
+    }
+
+    // A random source that draws the given numbers in turn, the last one for ever (the jitter in seconds).
+    private sealed class FixedRandom(params int[] values) : Random
+    {
+        private int _next;
+
+        public override int Next(int minValue, int maxValue) => values[Math.Min(_next++, values.Length - 1)];
     }
 }
 #endif
