@@ -29,6 +29,11 @@ internal static class ScenarioResults
             result["retry_after"] = XmlConvert.ToString(retry);
         }
 
+        if (decision.HostReason is { } hostReason)
+        {
+            result["host_reason"] = hostReason;
+        }
+
         if (decision.NotBefore is { } notBefore)
         {
             result["not_before"] = notBefore.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

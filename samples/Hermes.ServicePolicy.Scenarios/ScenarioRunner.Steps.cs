@@ -157,6 +157,11 @@ public sealed partial class ScenarioRunner
                 return new JsonObject { ["chat"] = status.Chat.ToString(), ["status"] = status.Status.ToCode(), ["session"] = status.SessionId };
             }
 
+            case "host_checks":
+                // Checks are fixed when a policy is built: the host is restarted with the new ones, over the same state.
+                _hostChecks = ScenarioHostCheck.ReadAll(step);
+                goto case "restart";
+
             case "restart":
                 await policy.DisposeAsync().ConfigureAwait(false);
                 _policy = null;

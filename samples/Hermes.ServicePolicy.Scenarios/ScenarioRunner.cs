@@ -42,6 +42,7 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
     private IServiceStateStore? _store;
     private ServiceConversationPolicy? _policy;
     private ServiceConversationOptions? _configuration;
+    private IReadOnlyList<ScenarioHostCheck> _hostChecks = [];
     private int _step;
 
     /// <summary>Creates a runner.</summary>
@@ -167,6 +168,11 @@ public sealed partial class ScenarioRunner : IAsyncDisposable
         if (_configuration is not null)
         {
             builder.WithOptions(_configuration);
+        }
+
+        foreach (var check in _hostChecks)
+        {
+            builder.AddOutboundCheck(check);
         }
 
         _policy = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);

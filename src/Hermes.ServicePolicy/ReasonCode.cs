@@ -67,7 +67,7 @@ public enum ReasonCode
     /// <summary><c>invalid_state</c>: the operator action does not apply to the chat in its current state.</summary>
     InvalidState = 19,
 
-    /// <summary><c>policy_unavailable</c>: the state store, the audit record or the clock failed; the policy fails closed.</summary>
+    /// <summary><c>policy_unavailable</c>: the state store, the audit record or the clock failed, or a host check failed or timed out; the policy fails closed.</summary>
     PolicyUnavailable = 20,
 
     /// <summary>

@@ -32,7 +32,7 @@ public static class ReasonCodes
         new(ReasonCode.AmbiguousTarget, "ambiguous_target", "the target matches more than one chat, or only a look-alike name"),
         new(ReasonCode.TargetNotFound, "target_not_found", "no chat matches the target"),
         new(ReasonCode.InvalidState, "invalid_state", "the action does not apply to the chat in its current state"),
-        new(ReasonCode.PolicyUnavailable, "policy_unavailable", "the policy could not reach its state store, audit record or clock, so it fails closed"),
+        new(ReasonCode.PolicyUnavailable, "policy_unavailable", "the policy could not reach its state store, audit record or clock, or a host check failed, so it fails closed"),
         new(ReasonCode.InvalidActor, "invalid_actor", "the actor is empty, reserved (agent, system), over 128 characters or holds control or bidi characters: a change needs a named person"),
         new(ReasonCode.UnknownSend, "unknown_send", "no open send has that id: it was never issued, was lost with a crash before it was saved, or was already closed with another outcome"),
         new(ReasonCode.NotConfirmed, "not_confirmed", "the host did not report the send's outcome within send_confirmation_minutes, so it counts as sent"),

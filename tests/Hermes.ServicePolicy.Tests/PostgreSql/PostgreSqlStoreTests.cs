@@ -49,7 +49,7 @@ public class PostgreSqlStoreTests
         return store;
     }
 
-    private async Task<ServiceConversationPolicy[]> OpenAsync(int processes, Action<ServiceConversationOptions>? configure = null)
+    private async Task<ServiceConversationPolicy[]> OpenAsync(int processes, Action<ServiceConversationOptions>? configure = null, Checks.IOutboundCheck? check = null)
     {
         var time = new FakeTimeProvider(Start);
         var policies = new ServiceConversationPolicy[processes];
@@ -57,7 +57,8 @@ public class PostgreSqlStoreTests
         {
             var options = new ServiceConversationOptions { Enabled = true };
             configure?.Invoke(options);
-            policies[i] = await new ServiceConversationPolicyBuilder().UsePostgreSqlState(NewStore()).WithOptions(options).WithTimeProvider(time).BuildAsync();
+            var builder = new ServiceConversationPolicyBuilder().UsePostgreSqlState(NewStore()).WithOptions(options).WithTimeProvider(time);
+            policies[i] = await (check is null ? builder : builder.AddOutboundCheck(check)).BuildAsync();
             _owned.Add(policies[i]);
         }
 
@@ -123,6 +124,35 @@ public class PostgreSqlStoreTests
         // A process started now reads the day back from the log.
         var late = (await OpenAsync(1, o => (o.MaxAutoSendsPerChatPerHour, o.MaxConsecutiveAgentSendsWithoutReply, o.MaxAgentSendsPerDay) = (100, 100, 7)))[0];
         Assert.That((await late.DecideOutboundAsync(new OutboundRequest(Id(Vodafone), "otra", Initiator.Agent))).Reason, Is.EqualTo(ReasonCode.DailySendLimit));
+    }
+
+    [Test]
+    public async Task Host_checks_asked_outside_the_gate_keep_the_limits_exact_across_three_processes()
+    {
+        // A slow check (real time) widens every window between asking and deciding again.
+        var check = new SlowCheck(c => c.Text.Contains("revisar", StringComparison.Ordinal) ? Checks.OutboundCheckResult.Hold("review") : Checks.OutboundCheckResult.Allow);
+        var policies = await OpenAsync(3, o => (o.MaxAutoSendsPerChatPerHour, o.MaxConsecutiveAgentSendsWithoutReply, o.MaxPendingDraftsPerChat, o.DuplicateSendMinutes) = (6, 100, 100, 0), check);
+        Assert.That((await policies[0].ApproveChatAsync(Id(Movistar), "owner", ServiceChatMode.Autonomous)).Ok, Is.True);
+
+        // Held sends from every process at once: each becomes a draft and takes no hourly slot.
+        var holds = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(async () => await policies[i % 3].DecideOutboundAsync(new OutboundRequest(Id(Movistar), $"revisar {i}", Initiator.Agent)))));
+        Assert.That(holds.Select(d => (d.Outcome, d.HostReason)), Is.All.EqualTo((OutboundOutcome.Draft, "review")));
+
+        // Allowed sends from every process at once: the hourly limit, exactly, all six slots still free.
+        var sends = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () => await policies[i % 3].DecideOutboundAsync(new OutboundRequest(Id(Movistar), $"m{i}", Initiator.Agent)))));
+        Assert.That(sends.Count(d => d.IsPermitted), Is.EqualTo(6), "the hourly limit, exactly");
+        Assert.That(sends.Where(d => !d.IsPermitted).Select(d => d.Reason), Is.All.EqualTo(ReasonCode.HourlySendLimit));
+        var held = (await policies[2].ReadHistoryAsync(new HistoryQuery { Types = new HashSet<PolicyEventType> { PolicyEventType.HostHeld } }).ToListAsync()).Count;
+        Assert.That(held, Is.EqualTo(12), "one host_held per held send, whichever process wrote it");
+    }
+
+    private sealed class SlowCheck(Func<Checks.OutboundCheckContext, Checks.OutboundCheckResult> answer) : Checks.IOutboundCheck
+    {
+        public async ValueTask<Checks.OutboundCheckResult> CheckAsync(Checks.OutboundCheckContext context, CancellationToken cancellationToken)
+        {
+            await Task.Delay(10, cancellationToken);
+            return answer(context);
+        }
     }
 
     [Test]
