@@ -75,6 +75,8 @@ internal sealed partial class StandInAgent(IServiceProvider services) : IService
             ["kind"] = kind,
             ["chat"] = result.Decision.Chat.ToString(),
             ["outcome"] = result.Report?.Outcome.ToCode() ?? result.Decision.Outcome.ToString().ToLowerInvariant(),
-            ["detail"] = result.Decision.Reason == ReasonCode.None ? result.Decision.Handle : result.Decision.Reason.ToCode(),
+            // A send that did not go out says why (the bridge's error); a denial its reason code; a draft its handle.
+            ["detail"] = result.Report is { Outcome: not SendOutcome.Delivered } report ? report.Error
+                : result.Decision.Reason == ReasonCode.None ? result.Decision.Handle : result.Decision.Reason.ToCode(),
         });
 }

@@ -19,7 +19,7 @@ public sealed partial class HermesBridgeClient
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tag();
 
-    private async Task<Answer> SendAsync(string clientName, HttpMethod method, string path, Dictionary<string, string>? body, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<Answer> SendAsync(string clientName, HttpMethod method, string path, Dictionary<string, string>? body, TimeSpan timeout, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var client = _clients.CreateClient(clientName);
         using var request = new HttpRequestMessage(method, new Uri(_options.BaseAddress, path));
@@ -27,10 +27,22 @@ public sealed partial class HermesBridgeClient
         {
             request.Content = JsonBody(body);
         }
+        else if (clientName == HttpClientName)
+        {
+            // .NET's handler repeats a request that has no content when the connection closes before any answer (up to
+            // three times: behind a proxy, one poll was four GETs). Content, even empty, makes it send the request once:
+            // a poll is destructive, and only the safe client's requests may be repeated.
+            request.Content = new ByteArrayContent([]);
+        }
 
         if (_options.AuthHeaderName is { Length: > 0 } header && _options.AuthHeaderValue is { } value)
         {
             request.Headers.TryAddWithoutValidation(header, value);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -31,6 +31,9 @@ public sealed partial class HermesBridgeClient
     private readonly IHttpClientFactory _clients;
     private readonly HermesBridgeOptions _options;
 
+    /// <summary>Gets the options the client was made with (the gated sender reads its send options here).</summary>
+    internal HermesBridgeOptions Options => _options;
+
     /// <summary>Creates the client; the container does (<c>AddHermesBridge</c>).</summary>
     public HermesBridgeClient(IHttpClientFactory clients, IOptions<HermesBridgeOptions> options)
     {
@@ -76,8 +79,19 @@ public sealed partial class HermesBridgeClient
         });
     }
 
+    /// <summary>The header that carries a send's idempotency key (<see cref="SendTextAsync(ChatId, string, string?, string?, CancellationToken)"/>).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary><c>POST /send</c>: one call, never retried. 200 is sent; 400, 404 or 503 were not sent; anything else may have been.</summary>
-    public async Task<BridgeResult<BridgeSent>> SendTextAsync(ChatId chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
+    public Task<BridgeResult<BridgeSent>> SendTextAsync(ChatId chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
+        => SendTextAsync(chat, text, replyTo, null, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /send</c> with an <c>Idempotency-Key</c> header (the permit's send id): a bridge that supports it drops a
+    /// second request with the same key, say after a gateway restart; the bridge of today ignores the header. Never
+    /// retried by this client either way.
+    /// </summary>
+    public async Task<BridgeResult<BridgeSent>> SendTextAsync(ChatId chat, string text, string? replyTo, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         var body = new Dictionary<string, string> { ["chatId"] = Jid(chat), ["message"] = text };
@@ -86,7 +100,7 @@ public sealed partial class HermesBridgeClient
             body["replyTo"] = replyTo;
         }
 
-        var answer = await SendAsync(HttpClientName, HttpMethod.Post, "send", body, _options.SendTimeout, cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(HttpClientName, HttpMethod.Post, "send", body, _options.SendTimeout, cancellationToken, idempotencyKey).ConfigureAwait(false);
         return answer.Map(json =>
         {
             var ids = new List<string>();

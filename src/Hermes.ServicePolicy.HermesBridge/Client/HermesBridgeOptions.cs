@@ -23,6 +23,20 @@ public sealed class HermesBridgeOptions
     /// <summary>Gets or sets the timeout of the other requests.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets whether the gated sender puts the permit's send id in an <c>Idempotency-Key</c> header, for a bridge
+    /// that drops a repeated key (off by default: the bridge of today ignores it, and nothing requires it).
+    /// </summary>
+    public bool SendIdempotencyKeys { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the gated sender addresses a chat by its LID when the policy knows one for it (off by
+    /// default). Turn it on for contacts WhatsApp moved to LIDs: a send to such a contact's phone JID is reported to
+    /// succeed and then fail silently (error 463). The permit, the audit and the reports still name the chat as the
+    /// policy does.
+    /// </summary>
+    public bool PreferLidChats { get; set; }
+
     /// <summary>Gets or sets the bridge's chunk size (<c>WHATSAPP_MAX_MESSAGE_LENGTH</c>): a longer text is several messages, one permit.</summary>
     public int MaxMessageLength { get; set; } = 4096;
 }

@@ -43,7 +43,7 @@ public static class HermesBridgeServiceCollectionExtensions
                 || args.Outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError }),
         }));
         services.TryAddSingleton<HermesBridgeClient>();
-        services.TryAddSingleton(sp => new GatedBridgeSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<HermesBridgeClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton(sp => new GatedBridgeSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<HermesBridgeClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<IServiceConversationQueries>()));
         return services;
     }
 

@@ -27,15 +27,18 @@ namespace Hermes.ServicePolicy.HermesBridge.Gateway;
 /// </summary>
 public sealed class HermesBridgeGateway : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30); // between attempts at one failing message
     private readonly IServiceProvider _services;
     private readonly HermesBridgeClient _bridge;
     private readonly IServiceAgent _agent;
     private readonly HermesBridgeGatewayOptions _options;
     private readonly TimeProvider _time;
     private readonly LidMappingFiles _lids;
+    private readonly BridgeConnection _connection;
+    private readonly OwnerNotices _notices;
     private InboundJournal? _journal;
     private DateTimeOffset _retryAt;
+    private bool _pollFailing;
 
     /// <summary>Creates the gateway; the container does (<c>AddHermesBridgeGateway</c>).</summary>
     public HermesBridgeGateway(IServiceProvider services, HermesBridgeClient bridge, IServiceAgent agent, IOptions<HermesBridgeGatewayOptions> options, TimeProvider time)
@@ -56,6 +59,9 @@ public sealed class HermesBridgeGateway : BackgroundService
         {
             throw new InvalidOperationException($"HermesBridgeGatewayOptions.MaxAttempts must be 1 to 100, not {_options.MaxAttempts}.");
         }
+
+        _connection = new BridgeConnection(bridge, _options.PollInterval, Report);
+        _notices = new OwnerNotices(bridge, _options.JournalDirectory, Report);
     }
 
     /// <summary>Opens the inbound journal before the loop starts, so a damaged one stops the host's start (nothing in it is run).</summary>
@@ -78,38 +84,58 @@ public sealed class HermesBridgeGateway : BackgroundService
     {
         var policy = _services.GetRequiredService<ServiceConversationPolicy>(); // opened by the policy's hosted service, which starts first
         var commands = _services.GetRequiredService<OperatorCommandProcessor>();
-        var sender = _services.GetService<GatedBridgeSender>() ?? new GatedBridgeSender(policy, _bridge, _time); // the agent's, so a chat's sends share one lane
+        var sender = _services.GetService<GatedBridgeSender>() ?? new GatedBridgeSender(policy, _bridge, _time, policy); // the agent's, so a chat's sends share one lane
         var journal = _journal ?? throw new InvalidOperationException("The gateway was not started.");
-        using var timer = new PeriodicTimer(_options.PollInterval, _time);
         try
         {
-            do
+            await _connection.CheckAsync(stoppingToken).ConfigureAwait(false);
+            while (true)
             {
                 await RunOnceAsync(journal, policy, commands, sender, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_connection.NextDelay, _time, stoppingToken).ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    // One round: what the journal still holds, a poll (taken into the journal even while an event waits: the bridge
-    // drops its oldest past 100), the journal again, then the owner's notices.
+    // One round: what the journal still holds, one poll (taken into the journal even while an event waits: the bridge
+    // drops its oldest past 100), the journal again, then the owner's notices. While the bridge is down, each round
+    // first asks /health, rounds back off, and notices wait.
     private async Task RunOnceAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
     {
+        if (!_connection.IsUp)
+        {
+            await _connection.CheckAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
         var polled = await _bridge.PollAsync(cancellationToken).ConfigureAwait(false);
         if (!polled.IsOk)
         {
-            Report("poll_failed", string.Empty, polled.Status.ToString(), polled.Error);
+            if (!_pollFailing)
+            {
+                Report("poll_failed", string.Empty, polled.Status.ToString(), polled.Error); // once per outage, not once per round
+            }
+
+            _pollFailing = true;
+            await _connection.FailedAsync(cancellationToken).ConfigureAwait(false);
         }
-        else if (polled.Value!.Count > 0 && journal.Take(polled.Value).Count > 0)
+        else
         {
-            await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
+            _pollFailing = false;
+            _connection.RoundSucceeded();
+            if (polled.Value!.Count > 0 && journal.Take(polled.Value).Count > 0)
+            {
+                await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        await ForwardNoticesAsync(policy, cancellationToken).ConfigureAwait(false);
+        if (_connection.IsUp && !await _notices.ForwardAsync(policy, cancellationToken).ConfigureAwait(false))
+        {
+            await _connection.FailedAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Decides the journal's events in order; stops at one that must wait (the policy failed closed, or a failed attempt's backoff).
@@ -194,7 +220,13 @@ public sealed class HermesBridgeGateway : BackgroundService
             case InboundOutcome.Operator when decision.IsCommand:
                 var result = await commands.ExecuteAsync(decision.Chat, e.Body, cancellationToken).ConfigureAwait(false);
                 Report("command", decision.Chat.ToString(), result.Command, result.Ok ? null : result.Reason.ToCode());
-                await _bridge.SendTextAsync(decision.Chat, result.Reply, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var replied = await _bridge.SendTextAsync(decision.Chat, result.Reply, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (!replied.IsOk)
+                {
+                    // The command's effect stands; its reply did not arrive (or may not have): said, never silent.
+                    Report("reply", decision.Chat.ToString(), replied.Status == BridgeStatus.Refused ? "failed" : "unknown", replied.Error);
+                }
+
                 foreach (var permit in result.Sends)
                 {
                     // Sent in the chat's turn (after a jittered agent send there, say) without holding the other chats: reported when done.
@@ -239,37 +271,6 @@ public sealed class HermesBridgeGateway : BackgroundService
 
     // Untrusted text, quoted line by line: no line of it can read as a command.
     private static string Quote(string text) => "> " + text.ReplaceLineEndings("\n> ");
-
-    // Notices go to every operator chat; the position of the last one delivered is kept beside the journal.
-    private async Task ForwardNoticesAsync(ServiceConversationPolicy policy, CancellationToken cancellationToken)
-    {
-        var operators = policy.Options.OperatorChats;
-        if (operators.Count == 0)
-        {
-            return;
-        }
-
-        var positionFile = Path.Combine(_options.JournalDirectory, "notices.position");
-        var position = File.Exists(positionFile) && long.TryParse(await File.ReadAllTextAsync(positionFile, cancellationToken).ConfigureAwait(false), NumberStyles.None, CultureInfo.InvariantCulture, out var stored) ? stored : 0;
-        await foreach (var notice in policy.ReadNoticesAsync(position, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var entry in operators)
-            {
-                var owner = await policy.Resolver.ResolveAsync(entry, cancellationToken).ConfigureAwait(false);
-                foreach (var message in notice.Format(policy.Options.OperatorCommand, policy.GetChatName(notice.Chat)))
-                {
-                    var sent = await _bridge.SendTextAsync(owner.Chat, message, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (sent.Status == BridgeStatus.Refused)
-                    {
-                        return; // not delivered: offered again at the next round
-                    }
-                }
-            }
-
-            Report("notice", notice.Chat.ToString(), notice.KindCode, notice.Handle);
-            await File.WriteAllTextAsync(positionFile, notice.Sequence.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     private async Task ReportWhenSentAsync(Identity.ChatId chat, Task<GatedSendResult> sending)
     {

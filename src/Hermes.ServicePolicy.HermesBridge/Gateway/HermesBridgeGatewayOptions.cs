@@ -19,7 +19,7 @@ public sealed class HermesBridgeGatewayOptions
     /// </summary>
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Gets or sets the pause between polls (the Python gateway uses 1 s).</summary>
+    /// <summary>Gets or sets the pause between polls (the Python gateway uses 1 s); doubled per failed round while the bridge is down or failing, up to 30 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets a callback for each thing the gateway did (a decision, a reply, a notice), for logs and samples.</summary>
@@ -27,7 +27,7 @@ public sealed class HermesBridgeGatewayOptions
 }
 
 /// <summary>Something the gateway did.</summary>
-/// <param name="Kind"><c>decision</c>, <c>routed</c> (handed to the agent), <c>command</c>, <c>send</c>, <c>notice</c>, <c>poll_failed</c>, <c>agent_failed</c>, <c>retry_later</c>, <c>set_aside</c> (a message failed <see cref="HermesBridgeGatewayOptions.MaxAttempts"/> times) or <c>owner_typed</c>.</param>
+/// <param name="Kind"><c>decision</c>, <c>routed</c> (handed to the agent), <c>command</c>, <c>reply</c> (a command's reply did not arrive: <c>failed</c> or <c>unknown</c>, with the error), <c>send</c>, <c>notice</c> (delivered, or <c>failed</c> / <c>unknown</c> with the error: offered again), <c>bridge</c> (<c>connected</c> / <c>disconnected</c>, once per change), <c>poll_failed</c> (once per outage), <c>agent_failed</c>, <c>retry_later</c>, <c>set_aside</c> (a message failed <see cref="HermesBridgeGatewayOptions.MaxAttempts"/> times) or <c>owner_typed</c>.</param>
 /// <param name="Chat">The chat concerned (raw as the bridge gave it for decisions).</param>
 /// <param name="Outcome">The decision's outcome or the command's sub-command.</param>
 /// <param name="Detail">A reason code or error text, never a message body.</param>

@@ -55,6 +55,7 @@ public sealed class GatedBridgeSender
     private readonly IServiceConversationGate _gate;
     private readonly HermesBridgeClient _bridge;
     private readonly TimeProvider _time;
+    private readonly IServiceConversationQueries? _queries;
     private readonly Dictionary<ChatId, Task> _lanes = [];
 
     /// <summary>Creates the sender over the policy's gate and the bridge client, on the system clock.</summary>
@@ -63,8 +64,21 @@ public sealed class GatedBridgeSender
     {
     }
 
-    /// <summary>Creates the sender over the policy's gate and the bridge client; <paramref name="time"/> times the wait for a permit's <see cref="OutboundDecision.NotBefore"/> (use the policy's).</summary>
+    /// <summary>
+    /// Creates the sender over the policy's gate and the bridge client; <paramref name="time"/> times the wait for a
+    /// permit's <see cref="OutboundDecision.NotBefore"/> (use the policy's). Without the policy's queries it cannot
+    /// address chats by their LIDs (<see cref="HermesBridgeOptions.PreferLidChats"/>).
+    /// </summary>
     public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge, TimeProvider time)
+        : this(gate, bridge, time, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the sender; <paramref name="queries"/> (the same policy) tells a chat's LID for
+    /// <see cref="HermesBridgeOptions.PreferLidChats"/>.
+    /// </summary>
+    public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge, TimeProvider time, IServiceConversationQueries? queries)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(bridge);
@@ -72,6 +86,7 @@ public sealed class GatedBridgeSender
         _gate = gate;
         _bridge = bridge;
         _time = time;
+        _queries = queries;
     }
 
     /// <summary>Asks the policy, and sends and reports a permit (in its chat's turn, not before its <see cref="OutboundDecision.NotBefore"/>).</summary>
@@ -163,6 +178,10 @@ public sealed class GatedBridgeSender
         }
     }
 
+    // The chat as the transport should address it: its LID when the host prefers LIDs and the policy knows one.
+    private ChatId WireTarget(ChatId chat, HermesBridgeOptions options)
+        => options.PreferLidChats && chat.Kind == ChatKind.Phone && _queries?.GetStatus(chat).Alias is { IsEmpty: false, Kind: ChatKind.Lid } lid ? lid : chat;
+
     private async Task<GatedSendResult> SendInTurnAsync(OutboundDecision permit, CancellationToken cancellationToken)
     {
         if (!_gate.TryTakePermit(permit))
@@ -186,7 +205,8 @@ public sealed class GatedBridgeSender
         }
 
         // The report must reach the policy even when the caller gives up waiting: the message may be out already.
-        var sent = await _bridge.SendTextAsync(permit.Chat, permit.Text!, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var options = _bridge.Options;
+        var sent = await _bridge.SendTextAsync(WireTarget(permit.Chat, options), permit.Text!, null, options.SendIdempotencyKeys ? permit.Send.ToString() : null, cancellationToken).ConfigureAwait(false);
         var report = sent.Status switch
         {
             BridgeStatus.Ok => SendReport.Delivered(sent.Value?.MessageId),

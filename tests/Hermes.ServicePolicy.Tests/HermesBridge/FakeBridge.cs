@@ -32,6 +32,8 @@ public sealed class FakeBridge : IAsyncDisposable
     private readonly List<(string ChatId, string Message)> _sent = []; // raw JSON objects, as a hostile or broken bridge might write them
     private int _nextId;
     private int _sendRequests;
+    private int _polls;
+    private int _healthReads;
 
     private FakeBridge(WebApplication app) => _app = app;
 
@@ -65,6 +67,18 @@ public sealed class FakeBridge : IAsyncDisposable
 
     /// <summary>When set, the next /send sends and then never answers (a timeout on the client's side).</summary>
     public bool NextSendHangs { get; set; }
+
+    /// <summary>When set, the next /send sends and then drops the connection without an answer (a reset: the outcome is unknown).</summary>
+    public bool NextSendResets { get; set; }
+
+    /// <summary>The headers of the last accepted /send (names in lower case).</summary>
+    public IReadOnlyDictionary<string, string> LastSendHeaders { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>How many times <c>GET /messages</c> was asked.</summary>
+    public int Polls => Volatile.Read(ref _polls);
+
+    /// <summary>How many times <c>GET /health</c> was asked.</summary>
+    public int HealthReads => Volatile.Read(ref _healthReads);
 
     public static async Task<FakeBridge> StartAsync()
     {
@@ -129,16 +143,21 @@ public sealed class FakeBridge : IAsyncDisposable
 
             await next(context);
         });
-        app.MapGet("/health", (HttpContext c) => Json(c, 200, new JsonObject
+        app.MapGet("/health", (HttpContext c) =>
         {
-            ["status"] = Connected ? "connected" : "disconnected",
-            ["queueLength"] = QueueLength(),
-            ["uptime"] = 12.5,
-            ["scriptHash"] = "0123456789abcdef",
-            ["sendReadReceipts"] = false,
-        }));
+            Interlocked.Increment(ref _healthReads);
+            return Json(c, 200, new JsonObject
+            {
+                ["status"] = Connected ? "connected" : "disconnected",
+                ["queueLength"] = QueueLength(),
+                ["uptime"] = 12.5,
+                ["scriptHash"] = "0123456789abcdef",
+                ["sendReadReceipts"] = false,
+            });
+        });
         app.MapGet("/messages", async (HttpContext c) =>
         {
+            Interlocked.Increment(ref _polls);
             string taken;
             lock (_lock)
             {
@@ -219,6 +238,14 @@ public sealed class FakeBridge : IAsyncDisposable
         lock (_lock)
         {
             _sent.Add((chat, message));
+            LastSendHeaders = c.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        }
+
+        if (NextSendResets)
+        {
+            NextSendResets = false;
+            c.Abort(); // sent, but the client hears nothing back
+            return;
         }
 
         if (NextSendHangs)

@@ -182,6 +182,26 @@ public class HermesBridgeTests
         Assert.That(_bridge.Sent.Where(s => s.ChatId == Vodafone).Select(s => s.Message), Is.EqualTo(new[] { "uno", "dos" }));
     }
 
+    [Test]
+    public async Task With_the_options_on_a_send_goes_to_the_chats_lid_and_carries_its_send_id_as_idempotency_key()
+    {
+        await using var h = await CreateAsync();
+        await h.MakeAutonomousAsync(Movistar);
+        Assert.That((await h.Policy.LinkAliasAsync(Id(Movistar), Id(MovistarLid), "owner")).Ok, Is.True);
+        await using var services = new ServiceCollection()
+            .AddHermesBridge(o => (o.BaseAddress, o.PreferLidChats, o.SendIdempotencyKeys) = (_bridge.Address, true, true))
+            .BuildServiceProvider();
+        var sender = new GatedBridgeSender(h.Policy, services.GetRequiredService<HermesBridgeClient>(), h.Time, h.Policy);
+
+        var sent = await sender.SendAsync(new OutboundRequest(Id(Movistar), "¿Me confirman la baja?", Initiator.Agent));
+        Assert.That((sent.Delivered, sent.Decision.Chat.ToString()), Is.EqualTo((true, Movistar)), "the policy still names the chat by its phone");
+        Assert.That(_bridge.Sent[^1].ChatId, Is.EqualTo(MovistarLid), "the wire uses the LID");
+        Assert.That(_bridge.LastSendHeaders["idempotency-key"], Is.EqualTo(sent.Decision.Send.ToString()));
+
+        var plain = await new GatedBridgeSender(h.Policy, Client, h.Time, h.Policy).SendAsync(new OutboundRequest(Id(Movistar), "Gracias", Initiator.Agent));
+        Assert.That((plain.Delivered, _bridge.Sent[^1].ChatId, _bridge.LastSendHeaders.ContainsKey("idempotency-key")), Is.EqualTo((true, Movistar, false)), "both are off by default");
+    }
+
     // A random source that draws the given numbers in turn, the last one for ever (the jitter in seconds).
     private sealed class FixedRandom(params int[] values) : Random
     {

@@ -1,0 +1,106 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Policy;
+
+namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+
+/// <summary>
+/// Sends the owner's notices to every operator chat, in log order, and keeps the position of the last one delivered
+/// (<c>notices.position</c> beside the journal). A notice counts as delivered only when every message of it to every
+/// operator chat was answered 200. One that failed is offered again at a later round; when any of it may have reached
+/// the owner already (a part was sent, or the bridge did not answer: a timeout, a reset), it is offered again marked as
+/// possibly repeated, also after a restart. Nothing behind it is sent first.
+/// </summary>
+internal sealed class OwnerNotices
+{
+    /// <summary>The line that opens a notice offered again after it may have reached the owner.</summary>
+    public const string MayRepeat = "(This may repeat a notice you already received.)";
+
+    private readonly HermesBridgeClient _bridge;
+    private readonly string _positionFile;
+    private readonly Action<string, string, string, string?> _report;
+
+    public OwnerNotices(HermesBridgeClient bridge, string journalDirectory, Action<string, string, string, string?> report)
+    {
+        _bridge = bridge;
+        _positionFile = Path.Combine(journalDirectory, "notices.position");
+        _report = report;
+    }
+
+    /// <summary>Sends what is new. False when a send failed (the rest waits for a later round).</summary>
+    public async Task<bool> ForwardAsync(ServiceConversationPolicy policy, CancellationToken cancellationToken)
+    {
+        var operators = policy.Options.OperatorChats;
+        if (operators.Count == 0)
+        {
+            return true;
+        }
+
+        var (position, uncertain) = await ReadPositionAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var notice in policy.ReadNoticesAsync(position, cancellationToken).ConfigureAwait(false))
+        {
+            var maybeSeen = notice.Sequence == uncertain;
+            var anySent = false;
+            foreach (var entry in operators)
+            {
+                var owner = await policy.Resolver.ResolveAsync(entry, cancellationToken).ConfigureAwait(false);
+                if (!owner.IsResolved)
+                {
+                    continue;
+                }
+
+                var messages = notice.Format(policy.Options.OperatorCommand, policy.GetChatName(notice.Chat));
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    var text = maybeSeen && i == 0 ? MayRepeat + "\n" + messages[i] : messages[i];
+                    var sent = await _bridge.SendTextAsync(owner.Chat, text, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (sent.IsOk)
+                    {
+                        anySent = true;
+                        continue;
+                    }
+
+                    // Not delivered as a whole: offered again later, marked when the owner may have part of it already.
+                    _report("notice", owner.Chat.ToString(), sent.Status == BridgeStatus.Refused ? "failed" : "unknown", sent.Error);
+                    if (anySent || sent.Status != BridgeStatus.Refused || maybeSeen)
+                    {
+                        await WritePositionAsync(position, notice.Sequence, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return false;
+                }
+            }
+
+            _report("notice", notice.Chat.ToString(), notice.KindCode, notice.Handle);
+            position = notice.Sequence;
+            uncertain = 0;
+            await WritePositionAsync(position, 0, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    // "position" or "position maybe-seen-sequence": the second number names a notice that may have reached the owner.
+    private async Task<(long Position, long Uncertain)> ReadPositionAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(_positionFile))
+        {
+            return (0, 0);
+        }
+
+        var parts = (await File.ReadAllTextAsync(_positionFile, cancellationToken).ConfigureAwait(false)).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var position = parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var read) ? read : 0;
+        var uncertain = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var maybe) ? maybe : 0;
+        return (position, uncertain);
+    }
+
+    private Task WritePositionAsync(long position, long uncertain, CancellationToken cancellationToken)
+        => File.WriteAllTextAsync(
+            _positionFile,
+            uncertain == 0 ? position.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{position} {uncertain}"),
+            cancellationToken);
+}
