@@ -16,4 +16,10 @@ public sealed class ServiceConversationHostOptions
     /// send is denied <c>policy_unavailable</c> (default: 5 seconds; more than zero, at most 5 minutes).
     /// </summary>
     public TimeSpan OutboundCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets whether the policy starts no spans at all (default: false; it traces a decision only while someone
+    /// listens to the <c>Hermes.ServicePolicy</c> activity source, as OpenTelemetry's <c>AddSource</c> does).
+    /// </summary>
+    public bool DisableTracing { get; set; }
 }

@@ -99,7 +99,8 @@ public sealed class ServiceConversationPolicyHost : IHostedService, IAsyncDispos
                 builder.AddOutboundCheck(check);
             }
 
-            builder.WithOutboundCheckTimeout(_services.GetRequiredService<IOptions<ServiceConversationHostOptions>>().Value.OutboundCheckTimeout);
+            var hostOptions = _services.GetRequiredService<IOptions<ServiceConversationHostOptions>>().Value;
+            builder.WithOutboundCheckTimeout(hostOptions.OutboundCheckTimeout).WithTracing(!hostOptions.DisableTracing);
 
             var policy = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
             if (_services.GetService<ServiceConversationConfiguration>() is { } configuration)

@@ -1,4 +1,3 @@
-using System;
 using Hermes.ServicePolicy.Identity;
 
 namespace Hermes.ServicePolicy.Extensions.Logging;
@@ -7,25 +6,5 @@ namespace Hermes.ServicePolicy.Extensions.Logging;
 public static class ChatMasking
 {
     /// <summary>Masks <paramref name="chat"/>; groups, broadcasts and newsletters are not personal numbers and stay whole.</summary>
-    public static string Mask(ChatId chat)
-    {
-        if (chat.IsEmpty)
-        {
-            return "-";
-        }
-
-        var text = chat.ToString();
-        if (!chat.IsOneToOne)
-        {
-            return text;
-        }
-
-        var at = text.IndexOf('@', StringComparison.Ordinal);
-        if (at <= 6)
-        {
-            return new string('*', at) + text[at..];
-        }
-
-        return string.Concat(text.AsSpan(0, 3), new string('*', at - 6), text.AsSpan(at - 3));
-    }
+    public static string Mask(ChatId chat) => chat.IsEmpty ? "-" : chat.ToMaskedString();
 }

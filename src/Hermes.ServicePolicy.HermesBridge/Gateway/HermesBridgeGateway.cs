@@ -111,7 +111,14 @@ public sealed class HermesBridgeGateway : BackgroundService
         }
 
         await DrainAsync(journal, policy, commands, sender, cancellationToken).ConfigureAwait(false);
-        var polled = await _bridge.PollAsync(cancellationToken).ConfigureAwait(false);
+        BridgeResult<System.Collections.Generic.IReadOnlyList<BridgeEvent>> polled;
+        using (var span = GatewayTracing.Start(GatewayTracing.PollSpan))
+        {
+            polled = await _bridge.PollAsync(cancellationToken).ConfigureAwait(false);
+            GatewayTracing.End(span, polled.IsOk ? "ok" : polled.Status.ToString().ToLowerInvariant(), polled.Error);
+            span?.SetTag("hermes.events", polled.Value?.Count ?? 0);
+        }
+
         if (!polled.IsOk)
         {
             if (!_pollFailing)

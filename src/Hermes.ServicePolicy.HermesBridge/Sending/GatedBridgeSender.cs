@@ -206,6 +206,8 @@ public sealed class GatedBridgeSender
 
         // The report must reach the policy even when the caller gives up waiting: the message may be out already.
         var options = _bridge.Options;
+        using var span = Gateway.GatewayTracing.Start(Gateway.GatewayTracing.SendSpan);
+        span?.SetTag("hermes.chat", permit.Chat.ToMaskedString());
         var sent = await _bridge.SendTextAsync(WireTarget(permit.Chat, options), permit.Text!, null, options.SendIdempotencyKeys ? permit.Send.ToString() : null, cancellationToken).ConfigureAwait(false);
         var report = sent.Status switch
         {
@@ -213,6 +215,7 @@ public sealed class GatedBridgeSender
             BridgeStatus.Refused => SendReport.Failed(sent.Error ?? "the bridge refused the send"),
             _ => SendReport.Unknown(sent.Error),
         };
+        Gateway.GatewayTracing.End(span, report.Outcome.ToCode(), report.Outcome == SendOutcome.Delivered ? null : report.Error);
         var confirmation = await _gate.ConfirmSendAsync(permit, report, CancellationToken.None).ConfigureAwait(false);
         return new GatedSendResult(permit, report, confirmation);
     }

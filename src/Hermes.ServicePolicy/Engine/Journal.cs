@@ -59,11 +59,33 @@ internal sealed class Journal : IDisposable
 
     public void Exit() => _gate.Release();
 
+    /// <summary>The name of a commit's span (<c>ServiceConversationTracing.CommitSpan</c>).</summary>
+    public const string CommitSpan = "hermes.service_policy.commit";
+
+    /// <summary>Gets the policy's activity source: a commit is a span (the store's latency) while someone listens.</summary>
+    public System.Diagnostics.ActivitySource? Tracing { get; init; }
+
     /// <summary>
     /// Appends, applies and makes durable a batch as one fact. Call it inside the gate; it lets the gate go while the
     /// store flushes and takes it back before returning. Returns the failure, or null.
     /// </summary>
-    public async ValueTask<Exception?> CommitAsync(PolicyEvent[] events, CancellationToken cancellationToken)
+    public ValueTask<Exception?> CommitAsync(PolicyEvent[] events, CancellationToken cancellationToken)
+        => Tracing is { } source && source.HasListeners() ? TracedCommitAsync(source, events, cancellationToken) : CommitCoreAsync(events, cancellationToken);
+
+    private async ValueTask<Exception?> TracedCommitAsync(System.Diagnostics.ActivitySource source, PolicyEvent[] events, CancellationToken cancellationToken)
+    {
+        using var span = source.StartActivity(CommitSpan);
+        span?.SetTag("hermes.events", events.Length);
+        var failure = await CommitCoreAsync(events, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.GetType().Name);
+        }
+
+        return failure;
+    }
+
+    private async ValueTask<Exception?> CommitCoreAsync(PolicyEvent[] events, CancellationToken cancellationToken)
     {
         var expected = _sequence;
         var sequence = expected;

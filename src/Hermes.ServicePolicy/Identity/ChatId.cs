@@ -204,6 +204,25 @@ public readonly partial struct ChatId : IEquatable<ChatId>, IComparable<ChatId>,
         return new string(buffer[..n]);
     }
 
+    /// <summary>
+    /// Gets the JID with the middle digits of a phone or LID chat masked, for logs and traces:
+    /// <c>346*****111@s.whatsapp.net</c> (three digits kept at each end; a short number is masked whole). Groups,
+    /// broadcasts and newsletters are not personal numbers and stay whole; <c>default(ChatId)</c> is empty.
+    /// </summary>
+    public string ToMaskedString()
+    {
+        var text = ToString();
+        if (!IsOneToOne)
+        {
+            return text;
+        }
+
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        return at <= 6
+            ? new string('*', at) + text[at..]
+            : string.Concat(text.AsSpan(0, 3), new string('*', at - 6), text.AsSpan(at - 3));
+    }
+
     /// <summary>Equality of identities.</summary>
     public static bool operator ==(ChatId left, ChatId right) => left.Equals(right);
 

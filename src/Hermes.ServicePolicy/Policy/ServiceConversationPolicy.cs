@@ -96,16 +96,20 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     public long HistoryPosition => _core.Journal.Position;
 
     /// <inheritdoc />
-    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default) => _inbound.DecideAsync(message, cancellationToken);
+    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default)
+        => _core.Traced ? PolicyTracing.InboundAsync(_core.Tracing!, _inbound, message, cancellationToken) : _inbound.DecideAsync(message, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default) => _outbound.DecideAsync(request, cancellationToken);
+    public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default)
+        => _core.Traced ? PolicyTracing.OutboundAsync(_core.Tracing!, _outbound, request, cancellationToken) : _outbound.DecideAsync(request, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> ConfirmSendAsync(SendId send, SendReport report, CancellationToken cancellationToken = default) => _sends.ConfirmAsync(send, report, cancellationToken);
+    public ValueTask<OperatorResult> ConfirmSendAsync(SendId send, SendReport report, CancellationToken cancellationToken = default)
+        => _core.Traced ? PolicyTracing.ConfirmAsync(_core.Tracing!, _sends, send, report, cancellationToken) : _sends.ConfirmAsync(send, report, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<OperatorResult> ConfirmSendAsync(OutboundDecision permit, SendReport report, CancellationToken cancellationToken = default) => _sends.ConfirmAsync(permit, report, cancellationToken);
+    public ValueTask<OperatorResult> ConfirmSendAsync(OutboundDecision permit, SendReport report, CancellationToken cancellationToken = default)
+        => _core.Traced ? PolicyTracing.ConfirmAsync(_core.Tracing!, _sends, permit, report, cancellationToken) : _sends.ConfirmAsync(permit, report, cancellationToken);
 
     /// <inheritdoc />
     public bool TryTakePermit(in OutboundDecision permit) => _sends.TryTake(permit);
@@ -114,7 +118,8 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     public IReadOnlyList<PendingSendInfo> GetPendingSends() => _sends.Pending();
 
     /// <inheritdoc />
-    public ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default) => _drafts.ApproveAsync(draft, approvedBy, cancellationToken);
+    public ValueTask<OutboundDecision> ApproveDraftAsync(DraftId draft, string approvedBy, CancellationToken cancellationToken = default)
+        => _core.Traced ? PolicyTracing.ApprovalAsync(_core.Tracing!, _drafts, draft, approvedBy, cancellationToken) : _drafts.ApproveAsync(draft, approvedBy, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<OperatorResult> RejectDraftAsync(DraftId draft, string rejectedBy, CancellationToken cancellationToken = default) => _drafts.RejectAsync(draft, rejectedBy, cancellationToken);
@@ -171,6 +176,12 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
 
     /// <inheritdoc />
     public ValueTask<SweepResult> SweepAsync(CancellationToken cancellationToken = default) => _more.Maintenance.SweepAsync(cancellationToken);
+
+    /// <summary>
+    /// Probes what decisions stand on (a read of the state store, the counters' last save, the outbound switch, the audit
+    /// backlog) and says whether the policy decides as configured, is degraded, or fails closed. Health checks call it.
+    /// </summary>
+    public ValueTask<PolicyHealthReport> CheckHealthAsync(CancellationToken cancellationToken = default) => _more.Queries.CheckHealthAsync(cancellationToken);
 
     /// <inheritdoc />
     public ChatStatus GetStatus(ChatId chat) => _more.Queries.GetStatus(chat);
@@ -252,31 +263,8 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     /// <summary>How many chats are paused and revoked now.</summary>
     internal (int Paused, int Revoked) CountPausedAndRevoked() => _more.Queries.CountPausedAndRevoked();
 
-    /// <summary>Gets how many blocked (chat, reason) pairs and blocked chats the policy remembers (tests of its memory bounds).</summary>
-    internal (int Pairs, int Chats) BlockMemory => _core.State.Blocks.Size;
-
-    /// <summary>Gets how many characters of draft text the policy keeps in memory (tests of its memory bounds).</summary>
-    internal long RetainedDraftText => _more.Queries.RetainedDraftText();
-
-    /// <summary>Gets how many drafts are held in memory (pending, or approved with their send unreported), and how many decided ids are remembered.</summary>
-    internal (int Drafts, int Decided) DraftMemory => (_core.State.Drafts.Count, _core.State.Decided.Count);
-
-    /// <summary>Gets how many of the agent's permits are kept for its pacing (tests of its memory bounds).</summary>
-    internal int AgentSendMemory => _core.State.AgentSends.Count;
-
-    /// <summary>Gets the checkpoint write the timer started last (for tests: an awaitable hook instead of a sleep).</summary>
-    internal Task TimerCheckpoint => _core.Checkpoints.TimerSave;
-
-    /// <summary>Gets the background snapshot started last (tests await it).</summary>
-    internal Task BackgroundSnapshot => _core.Snapshots.Last;
-
-    /// <summary>The whole state as a snapshot would encode it now (tests compare a restored state with a replayed one).</summary>
-    internal ValueTask<byte[]> EncodeStateAsync()
-        => _core.Work.RunAsync(
-            _core,
-            static (scope, core, _) => new ValueTask<byte[]>(ProjectionSnapshotWriter.Encode(core.State, core.LimiterState, core.Journal.Position, scope.Now)),
-            static (_, error) => throw new InvalidOperationException("The clock failed.", error),
-            CancellationToken.None);
+    /// <summary>Gets what tests read of the policy's memory and background work.</summary>
+    internal PolicyProbes Probes => new(_core, _more.Queries);
 
     private async ValueTask<OperatorResult> OnTargetAsync(string target, Func<ChatId, ValueTask<OperatorResult>> act, CancellationToken cancellationToken)
     {
@@ -301,4 +289,5 @@ internal sealed record PolicyParts(
     long SnapshotEvents,
     Random Random,
     Checks.IOutboundCheck[] OutboundChecks,
-    TimeSpan CheckTimeout);
+    TimeSpan CheckTimeout,
+    bool Tracing);

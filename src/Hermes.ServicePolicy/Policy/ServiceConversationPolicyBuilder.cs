@@ -42,6 +42,7 @@ public sealed class ServiceConversationPolicyBuilder
     private Random _random = Random.Shared;
     private readonly List<Checks.IOutboundCheck> _checks = [];
     private TimeSpan _checkTimeout = Checks.HostCheckRunner.DefaultTimeout;
+    private bool _tracing = true;
 
     /// <summary>Uses <paramref name="options"/> as the configuration at start (validated by <see cref="BuildAsync"/>). Without one the built-in defaults hold: the feature is off.</summary>
     public ServiceConversationPolicyBuilder WithOptions(ServiceConversationOptions options)
@@ -191,6 +192,16 @@ public sealed class ServiceConversationPolicyBuilder
         return this;
     }
 
+    /// <summary>
+    /// Turns the policy's traces (<see cref="ServiceConversationTracing"/>) on (the default) or off. On, a decision is
+    /// traced only while someone listens to the source; off, this policy never starts a span.
+    /// </summary>
+    public ServiceConversationPolicyBuilder WithTracing(bool enabled)
+    {
+        _tracing = enabled;
+        return this;
+    }
+
     /// <summary>Reports every failure the policy answered by failing closed (store, clock) or retries (audit sink, checkpoint).</summary>
     public ServiceConversationPolicyBuilder OnFailure(Action<PolicyFailure> handler)
     {
@@ -230,7 +241,7 @@ public sealed class ServiceConversationPolicyBuilder
         var limiter = _limiter ?? new SlidingLogRateLimiter();
         var limiterState = limiter as IRateLimiterState ?? new HostRateLimiterState(limiter);
         var policy = new ServiceConversationPolicy(new PolicyParts(
-            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents, _random, [.. _checks], _checkTimeout));
+            store, ownedStore, [.. _sinks], limiter, limiterState, _time, _recentChats ?? new InMemoryRecentChatSource(), _onFailure, _nationalNumbers, _meterFactory, _snapshotEvents, _random, [.. _checks], _checkTimeout, _tracing));
         try
         {
             await policy.LoadAsync(cancellationToken).ConfigureAwait(false);

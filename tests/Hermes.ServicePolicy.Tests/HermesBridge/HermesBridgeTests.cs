@@ -202,6 +202,29 @@ public class HermesBridgeTests
         Assert.That((plain.Delivered, _bridge.Sent[^1].ChatId, _bridge.LastSendHeaders.ContainsKey("idempotency-key")), Is.EqualTo((true, Movistar, false)), "both are off by default");
     }
 
+    [Test]
+    public async Task A_gated_send_is_a_span_around_the_bridge_call_with_the_confirmation_inside_it()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ServiceConversationTracing.ActivitySourceName,
+            Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var h = await CreateAsync();
+        await h.MakeAutonomousAsync(Movistar);
+        spans.Clear();
+
+        var sent = await new GatedBridgeSender(h.Policy, Client, h.Time, h.Policy).SendAsync(new OutboundRequest(Id(Movistar), "Hola", Initiator.Agent));
+        Assert.That(sent.Delivered, Is.True);
+        var send = spans.Single(s => s.OperationName == "hermes.gateway.send");
+        Assert.That((send.GetTagItem("hermes.outcome"), send.GetTagItem("hermes.chat")), Is.EqualTo(("delivered", (object)"346*****111@s.whatsapp.net")));
+        Assert.That(spans.Single(s => s.OperationName == ServiceConversationTracing.ConfirmationSpan).ParentSpanId, Is.EqualTo(send.SpanId));
+        Assert.That(spans.Select(s => s.OperationName), Does.Contain(ServiceConversationTracing.OutboundSpan));
+    }
+
     // A random source that draws the given numbers in turn, the last one for ever (the jitter in seconds).
     private sealed class FixedRandom(params int[] values) : Random
     {

@@ -168,7 +168,7 @@ public class AgentPacingTests
             Assert.That((await h.SendAsync(Movistar, "hola", Initiator.Agent)).IsPermitted, Is.True);
         }
 
-        Assert.That(h.Policy.AgentSendMemory, Is.Zero);
+        Assert.That(h.Policy.Probes.AgentSendMemory, Is.Zero);
     }
 
     [TestCase("hola", "hola", true)]

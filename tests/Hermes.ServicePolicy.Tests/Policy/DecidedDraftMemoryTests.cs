@@ -27,16 +27,16 @@ public class DecidedDraftMemoryTests
 
         var approved = await h.Policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "enviado", Initiator.Operator));
         var permit = await h.Policy.ApproveDraftAsync(approved.Draft, "owner");
-        Assert.That(h.Policy.DraftMemory, Is.EqualTo((1, 200)), "the approved draft stays until its send is reported; the rejected ones are ids only");
+        Assert.That(h.Policy.Probes.DraftMemory, Is.EqualTo((1, 200)), "the approved draft stays until its send is reported; the rejected ones are ids only");
 
         await h.Policy.ConfirmSendAsync(permit.Send, SendReport.Delivered());
-        Assert.That(h.Policy.DraftMemory, Is.EqualTo((0, 201)));
+        Assert.That(h.Policy.Probes.DraftMemory, Is.EqualTo((0, 201)));
         Assert.That((await h.Policy.ApproveDraftAsync(rejected, "owner")).Reason, Is.EqualTo(ReasonCode.DraftAlreadyDecided));
         Assert.That((await h.Policy.ApproveDraftAsync(approved.Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftAlreadyDecided));
 
         h.Time.Advance(TimeSpan.FromDays(31));
         await h.Policy.SweepAsync();
-        Assert.That(h.Policy.DraftMemory, Is.EqualTo((0, 0)), "after 30 days nothing of them is in memory (history keeps them)");
+        Assert.That(h.Policy.Probes.DraftMemory, Is.EqualTo((0, 0)), "after 30 days nothing of them is in memory (history keeps them)");
         Assert.That((await h.Policy.ApproveDraftAsync(rejected, "owner")).Reason, Is.EqualTo(ReasonCode.UnknownDraft));
     }
 

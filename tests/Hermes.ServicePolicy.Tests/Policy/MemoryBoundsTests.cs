@@ -23,10 +23,10 @@ public class MemoryBoundsTests
             await h.InboundAsync(ChatId.FromPhoneNumber(34699000000UL + (ulong)i).ToString(), "spam");
         }
 
-        Assert.That(h.Policy.BlockMemory, Is.EqualTo((500, 500)));
+        Assert.That(h.Policy.Probes.BlockMemory, Is.EqualTo((500, 500)));
         h.Time.Advance(TimeSpan.FromHours(2));
         await h.Policy.SweepAsync();
-        Assert.That(h.Policy.BlockMemory, Is.EqualTo((0, 500)), "pairs whose hour is over are forgotten; the chats stay listed for 7 days");
+        Assert.That(h.Policy.Probes.BlockMemory, Is.EqualTo((0, 500)), "pairs whose hour is over are forgotten; the chats stay listed for 7 days");
         Assert.That(h.Status("34699000007@s.whatsapp.net"), Is.EqualTo(ServiceChatStatus.Blocked));
 
         await h.InboundAsync("34699000007@s.whatsapp.net", "again");
@@ -34,7 +34,7 @@ public class MemoryBoundsTests
 
         h.Time.Advance(TimeSpan.FromDays(7));
         await h.Policy.SweepAsync();
-        Assert.That(h.Policy.BlockMemory, Is.EqualTo((0, 0)));
+        Assert.That(h.Policy.Probes.BlockMemory, Is.EqualTo((0, 0)));
         Assert.That(h.Status("34699000007@s.whatsapp.net"), Is.EqualTo(ServiceChatStatus.None));
     }
 
@@ -53,13 +53,13 @@ public class MemoryBoundsTests
             drafts.Add(await h.SendAsync(ChatId.FromPhoneNumber(34600000000UL + (ulong)i).ToString(), text));
         }
 
-        Assert.That(h.Policy.RetainedDraftText, Is.EqualTo(100_000));
+        Assert.That(h.Policy.Probes.RetainedDraftText, Is.EqualTo(100_000));
         foreach (var draft in drafts.Take(99))
         {
             await h.Policy.RejectDraftAsync(draft.Draft, "owner");
         }
 
-        Assert.That(h.Policy.RetainedDraftText, Is.EqualTo(1000), "only the pending draft keeps its text");
+        Assert.That(h.Policy.Probes.RetainedDraftText, Is.EqualTo(1000), "only the pending draft keeps its text");
         Assert.That((await h.Policy.ApproveDraftAsync(drafts[0].Draft, "owner")).Reason, Is.EqualTo(ReasonCode.DraftAlreadyDecided));
         var history = await h.Policy.ReadHistoryAsync(new HistoryQuery { Types = new HashSet<PolicyEventType> { PolicyEventType.FirstContactDrafted } }).ToListAsync();
         Assert.That(history.All(e => e.Text == text), Is.True, "the log keeps every text for history");

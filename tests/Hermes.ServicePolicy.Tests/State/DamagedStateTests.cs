@@ -187,29 +187,13 @@ public class DamagedStateTests
     }
 
     /// <summary>A store whose appends of counters records fail on demand.</summary>
-    private sealed class CountersFailingStore : IServiceStateStore
+    private sealed class CountersFailingStore : DelegatingStateStore
     {
-        private readonly InMemoryServiceStateStore _inner = new();
-
         public bool FailCounters { get; set; }
 
-        public bool IsShared => false;
-
-        public ValueTask<StoredState> LoadAsync(CancellationToken cancellationToken = default) => _inner.LoadAsync(cancellationToken);
-
-        public IAsyncEnumerable<PolicyEvent> ReadAsync(long afterPosition, CancellationToken cancellationToken = default) => _inner.ReadAsync(afterPosition, cancellationToken);
-
-        public ValueTask<AppendResult> AppendAsync(long expectedPosition, IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
+        public override ValueTask<AppendResult> AppendAsync(long expectedPosition, IReadOnlyList<PolicyEvent> events, CancellationToken cancellationToken = default)
             => FailCounters && events.Any(e => e.Type == PolicyEventType.CountersSaved)
                 ? ValueTask.FromException<AppendResult>(new IOException("No space left on device"))
-                : _inner.AppendAsync(expectedPosition, events, cancellationToken);
-
-        public ValueTask SyncAsync(long position, CancellationToken cancellationToken = default) => _inner.SyncAsync(position, cancellationToken);
-
-        public ValueTask<long> WaitForAppendAsync(long position, CancellationToken cancellationToken = default) => _inner.WaitForAppendAsync(position, cancellationToken);
-
-        public ValueTask SaveSnapshotAsync(StateSnapshot snapshot, CancellationToken cancellationToken = default) => _inner.SaveSnapshotAsync(snapshot, cancellationToken);
-
-        public ValueTask<HistoryPruneResult> PruneHistoryAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => _inner.PruneHistoryAsync(olderThan, cancellationToken);
+                : base.AppendAsync(expectedPosition, events, cancellationToken);
     }
 }

@@ -160,7 +160,7 @@ public class DurabilityTests
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "a", Initiator.Agent));
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "b", Initiator.Agent));
         time.Advance(ServiceConversationPolicy.CheckpointInterval); // the batch writer runs
-        await policy.TimerCheckpoint; // the awaitable hook of the timer's write: no sleeping
+        await policy.Probes.TimerCheckpoint; // the awaitable hook of the timer's write: no sleeping
         store.Dispose(); // the process dies: the policy never shuts down
 
         using var reopened = FileServiceStateStore.Open(_directory);

@@ -55,7 +55,7 @@ public class RetentionTests
             }
 
             var before = await store.ReadAllAsync();
-            var kept = await policy.EncodeStateAsync();
+            var kept = await policy.Probes.EncodeStateAsync();
             var swept = await policy.SweepAsync();
             var pruned = (await store.LoadAsync()).PrunedThrough;
             var after = await store.ReadAsync(pruned).ToListAsync();
@@ -68,7 +68,7 @@ public class RetentionTests
             Assert.That(after.Count, Is.LessThan(before.Count));
             Assert.ThrowsAsync<HistoryPrunedException>(async () => await store.ReadAsync(0).ToListAsync());
             Assert.That(await File.ReadAllTextAsync(Path.Combine(_directory, FileServiceStateStore.ManifestFileName)), Does.Contain("\"pruned_through\":" + pruned));
-            Assert.That(Canonical(await policy.EncodeStateAsync()), Is.EqualTo(Canonical(kept)), "pruning history changes no state");
+            Assert.That(Canonical(await policy.Probes.EncodeStateAsync()), Is.EqualTo(Canonical(kept)), "pruning history changes no state");
         }
 
         using var reopenedStore = FileServiceStateStore.Open(_directory);

@@ -36,9 +36,10 @@ internal sealed class PolicyCore : IAsyncDisposable
         NationalNumbers = parts.NationalNumbers;
         Shared = parts.Store.IsShared;
         Metrics = new PolicyMetrics(parts.MeterFactory);
+        Tracing = PolicyTracing.Create(parts.Tracing);
         State = new StateProjection(Limiter, LimiterState) { CountsSendsFromLog = Shared };
         Outbox = new AuditOutbox(parts.Sinks, Time, Report);
-        Journal = new Journal(Store, State, Outbox, Metrics.Committed, Report);
+        Journal = new Journal(Store, State, Outbox, Metrics.Committed, Report) { Tracing = Tracing };
         Work = new UnitOfWork(Journal, Settings, Time, Shared, Report, Metrics.Conflict);
         Checkpoints = new CounterCheckpointer(Journal, State, LimiterState, Time, Report) { Shared = Shared };
         Snapshots = new Snapshotter(Journal, State, LimiterState, Store, Time, Report) { MinimumEvents = parts.SnapshotEvents };
@@ -75,6 +76,12 @@ internal sealed class PolicyCore : IAsyncDisposable
     public bool Shared { get; }
 
     public PolicyMetrics Metrics { get; }
+
+    /// <summary>Gets the policy's activity source, or null when the host turned tracing off.</summary>
+    public System.Diagnostics.ActivitySource? Tracing { get; }
+
+    /// <summary>Gets whether a decision now should be traced (someone listens to this policy's source).</summary>
+    public bool Traced => PolicyTracing.IsListening(Tracing);
 
     public AuditOutbox Outbox { get; }
 
@@ -120,5 +127,6 @@ internal sealed class PolicyCore : IAsyncDisposable
         _ownedStore?.Dispose(); // closes files: nothing to wait for
         Journal.Dispose();
         Metrics.Dispose();
+        Tracing?.Dispose();
     }
 }

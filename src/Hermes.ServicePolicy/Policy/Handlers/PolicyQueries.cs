@@ -42,6 +42,43 @@ internal sealed class PolicyQueries
         return new ChatStatus(view.Primary, _state.StatusOf(view, now), view.IsService ? view.Session : null, alias) { OwnerActiveUntil = held > now ? held : null };
     }
 
+    /// <summary>
+    /// Probes what decisions stand on: a read of the store after the policy's position (nothing is written), the
+    /// counters' last save, the outbound switch and the audit backlog (docs/observability.md).
+    /// </summary>
+    public async ValueTask<PolicyHealthReport> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in _core.Store.ReadAsync(_core.Journal.Position, cancellationToken).ConfigureAwait(false))
+            {
+                break; // another process appended: the store answers, which is all the probe asks
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new PolicyHealthReport(PolicyHealthStatus.Unhealthy, $"the state store cannot be read ({ex.GetType().Name}): every decision that writes fails closed", ex);
+        }
+
+        if (_core.Checkpoints.Failure is { } unsaved)
+        {
+            return new PolicyHealthReport(PolicyHealthStatus.Unhealthy, $"the rate-limit counters cannot be saved ({unsaved.GetType().Name}): autonomous sends are denied", unsaved);
+        }
+
+        var configuration = _core.Settings.Current;
+        if (configuration.Enabled && configuration.OutboundNever)
+        {
+            return new PolicyHealthReport(PolicyHealthStatus.Degraded, "outbound: never: every outbound decision is denied (inbound works)");
+        }
+
+        if (_core.Outbox.Backlog > PolicyHealthReport.AuditBacklogDegraded)
+        {
+            return new PolicyHealthReport(PolicyHealthStatus.Degraded, $"the audit sinks are {_core.Outbox.Backlog} events behind the log");
+        }
+
+        return new PolicyHealthReport(PolicyHealthStatus.Healthy, configuration.Enabled ? "deciding; the state store answers" : "the feature is off: every message is blocked, as configured");
+    }
+
     public IReadOnlyList<KnownChat> GetKnownChats() => _state.KnownChats(_core.Settings.Current, _core.Time.GetUtcNow());
 
     public IReadOnlyList<DraftInfo> GetPendingDrafts()
