@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Identity;
+using Hermes.ServicePolicy.Policy;
+
+namespace Hermes.ServicePolicy.Benchmarks;
+
+/// <summary>
+/// What the policy's traces cost (docs/observability.md): an approved chat's inbound decision with nobody listening to
+/// the <c>Hermes.ServicePolicy</c> source (it must stay at its figure, 0 B) and with a listener that records every span,
+/// beside the <c>Dictionary</c> floor of <see cref="InboundKindsBenchmarks"/>.
+/// </summary>
+[MemoryDiagnoser]
+public class TracingBenchmarks
+{
+    private const int Chats = 100_000;
+
+    private ServiceConversationPolicy _policy = null!;
+    private Dictionary<ChatId, int> _floor = null!;
+    private InboundMessage _approved;
+    private ActivityListener? _listener;
+
+    /// <summary>Gets or sets whether a listener samples every span of the source while the benchmark runs.</summary>
+    [Params(false, true)]
+    public bool Listening { get; set; }
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true });
+        await PolicyFixture.ApproveAsync(_policy, Chats);
+        _approved = new InboundMessage(PolicyFixture.Chat(4242), "hola");
+        _floor = new Dictionary<ChatId, int>(Chats);
+        for (var i = 0; i < Chats; i++)
+        {
+            _floor[PolicyFixture.Chat(i)] = i;
+        }
+
+        if (Listening)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = static source => source.Name == ServiceConversationTracing.ActivitySourceName,
+                Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        _listener?.Dispose();
+        await _policy.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: Dictionary lookup, hot key")]
+    public bool FloorHot() => _floor.TryGetValue(_approved.Chat, out _);
+
+    [Benchmark(Description = "inbound approved, hot key")]
+    public bool ApprovedHot() => _policy.DecideInboundAsync(_approved).Result.IsDelivered;
+}
