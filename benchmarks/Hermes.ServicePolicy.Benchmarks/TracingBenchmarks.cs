@@ -9,9 +9,10 @@ using Hermes.ServicePolicy.Policy;
 namespace Hermes.ServicePolicy.Benchmarks;
 
 /// <summary>
-/// What the policy's traces cost (docs/observability.md): an approved chat's inbound decision with nobody listening to
-/// the <c>Hermes.ServicePolicy</c> source (it must stay at its figure, 0 B) and with a listener that records every span,
-/// beside the <c>Dictionary</c> floor of <see cref="InboundKindsBenchmarks"/>.
+/// What the policy's traces cost (docs/observability.md), with nobody listening to the <c>Hermes.ServicePolicy</c> source
+/// and with a listener that records every span: an approved chat's inbound decision (the hot path, never traced: it must
+/// keep its figure and 0 B either way) and an unknown chat's (the slow exit, a span while listened to), beside the
+/// <c>Dictionary</c> floor of <see cref="InboundKindsBenchmarks"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class TracingBenchmarks
@@ -21,6 +22,7 @@ public class TracingBenchmarks
     private ServiceConversationPolicy _policy = null!;
     private Dictionary<ChatId, int> _floor = null!;
     private InboundMessage _approved;
+    private InboundMessage _unknown;
     private ActivityListener? _listener;
 
     /// <summary>Gets or sets whether a listener samples every span of the source while the benchmark runs.</summary>
@@ -33,6 +35,7 @@ public class TracingBenchmarks
         _policy = await PolicyFixture.BuildAsync(new ServiceConversationOptions { Enabled = true });
         await PolicyFixture.ApproveAsync(_policy, Chats);
         _approved = new InboundMessage(PolicyFixture.Chat(4242), "hola");
+        _unknown = new InboundMessage(ChatId.FromPhoneNumber(4915100001234), "hola");
         _floor = new Dictionary<ChatId, int>(Chats);
         for (var i = 0; i < Chats; i++)
         {
@@ -60,6 +63,9 @@ public class TracingBenchmarks
     [Benchmark(Baseline = true, Description = "floor: Dictionary lookup, hot key")]
     public bool FloorHot() => _floor.TryGetValue(_approved.Chat, out _);
 
-    [Benchmark(Description = "inbound approved, hot key")]
+    [Benchmark(Description = "inbound approved, hot key (never traced)")]
     public bool ApprovedHot() => _policy.DecideInboundAsync(_approved).Result.IsDelivered;
+
+    [Benchmark(Description = "inbound unknown chat (blocked, audit suppressed; traced while listened to)")]
+    public bool Unknown() => _policy.DecideInboundAsync(_unknown).Result.IsDelivered;
 }

@@ -13,7 +13,8 @@ namespace Hermes.ServicePolicy.HermesBridge.Gateway;
 /// (<c>notices.position</c> beside the journal). A notice counts as delivered only when every message of it to every
 /// operator chat was answered 200. One that failed is offered again at a later round; when any of it may have reached
 /// the owner already (a part was sent, or the bridge did not answer: a timeout, a reset), it is offered again marked as
-/// possibly repeated, also after a restart. Nothing behind it is sent first.
+/// possibly repeated, also after a restart (<c>notices.maybe-seen</c> names it; the position file keeps its one-number
+/// format, so an older gateway still reads it). Nothing behind it is sent first.
 /// </summary>
 internal sealed class OwnerNotices
 {
@@ -22,12 +23,14 @@ internal sealed class OwnerNotices
 
     private readonly HermesBridgeClient _bridge;
     private readonly string _positionFile;
+    private readonly string _maybeSeenFile;
     private readonly Action<string, string, string, string?> _report;
 
     public OwnerNotices(HermesBridgeClient bridge, string journalDirectory, Action<string, string, string, string?> report)
     {
         _bridge = bridge;
         _positionFile = Path.Combine(journalDirectory, "notices.position");
+        _maybeSeenFile = Path.Combine(journalDirectory, "notices.maybe-seen");
         _report = report;
     }
 
@@ -84,23 +87,24 @@ internal sealed class OwnerNotices
         return true;
     }
 
-    // "position" or "position maybe-seen-sequence": the second number names a notice that may have reached the owner.
     private async Task<(long Position, long Uncertain)> ReadPositionAsync(CancellationToken cancellationToken)
+        => (await ReadNumberAsync(_positionFile, cancellationToken).ConfigureAwait(false), await ReadNumberAsync(_maybeSeenFile, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<long> ReadNumberAsync(string path, CancellationToken cancellationToken)
+        => File.Exists(path) && long.TryParse((await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    // The notice that may have reached the owner is written first: a crash between the two files re-offers it marked.
+    private async Task WritePositionAsync(long position, long uncertain, CancellationToken cancellationToken)
     {
-        if (!File.Exists(_positionFile))
+        if (uncertain != 0)
         {
-            return (0, 0);
+            await File.WriteAllTextAsync(_maybeSeenFile, uncertain.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         }
 
-        var parts = (await File.ReadAllTextAsync(_positionFile, cancellationToken).ConfigureAwait(false)).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var position = parts.Length > 0 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var read) ? read : 0;
-        var uncertain = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var maybe) ? maybe : 0;
-        return (position, uncertain);
+        await File.WriteAllTextAsync(_positionFile, position.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        if (uncertain == 0 && File.Exists(_maybeSeenFile))
+        {
+            File.Delete(_maybeSeenFile);
+        }
     }
-
-    private Task WritePositionAsync(long position, long uncertain, CancellationToken cancellationToken)
-        => File.WriteAllTextAsync(
-            _positionFile,
-            uncertain == 0 ? position.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{position} {uncertain}"),
-            cancellationToken);
 }

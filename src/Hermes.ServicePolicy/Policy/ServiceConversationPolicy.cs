@@ -96,8 +96,7 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     public long HistoryPosition => _core.Journal.Position;
 
     /// <inheritdoc />
-    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default)
-        => _core.Traced ? PolicyTracing.InboundAsync(_core.Tracing!, _inbound, message, cancellationToken) : _inbound.DecideAsync(message, cancellationToken);
+    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default) => _inbound.DecideAsync(message, cancellationToken); // traced by the gate
 
     /// <inheritdoc />
     public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default)

@@ -18,7 +18,7 @@ public static class ServiceConversationTracing
     /// <summary>The activity source's name (the same as the meter's).</summary>
     public const string ActivitySourceName = "Hermes.ServicePolicy";
 
-    /// <summary>An inbound decision.</summary>
+    /// <summary>An inbound decision that writes or blocks (a service chat's reply on the hot path has none: it is counted in the metrics).</summary>
     public const string InboundSpan = "hermes.service_policy.inbound";
 
     /// <summary>An outbound decision.</summary>

@@ -12,7 +12,8 @@ namespace Hermes.ServicePolicy.Policy;
 
 /// <summary>
 /// Inbound decisions (docs/behaviour.md, "Inbound"): the hot path for a service chat's reply (one lookup, no clock, no
-/// lock, no allocation), and the slow path for everything that writes (a block, an alias link, a command, a promotion).
+/// lock, no allocation, no span: docs/observability.md), and the slow path for everything that writes (a block, an alias
+/// link, a command, a promotion), traced while someone listens.
 /// Owner-typed messages go to <see cref="OwnerMessages"/>, blocks to <see cref="BlockWriter"/>.
 /// </summary>
 internal sealed class InboundGate
@@ -23,6 +24,7 @@ internal sealed class InboundGate
     private readonly ConfigurationSlot _settings;
     private readonly BlockWriter _blocks;
     private readonly OwnerMessages _owner;
+    private readonly System.Diagnostics.ActivitySource? _tracing;
     private readonly bool _shared;
 
     public InboundGate(PolicyCore core, BlockWriter blocks, OwnerMessages owner)
@@ -34,6 +36,7 @@ internal sealed class InboundGate
         _shared = core.Shared;
         _blocks = blocks;
         _owner = owner;
+        _tracing = core.Tracing;
     }
 
     public ValueTask<InboundDecision> DecideAsync(in InboundMessage message, CancellationToken cancellationToken)
@@ -56,7 +59,7 @@ internal sealed class InboundGate
                 }
 
                 var decision = InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia);
-                _core.Metrics.Inbound(decision);
+                _core.Metrics.Inbound(decision); // counted, not traced: a span would cost thirty times the decision
                 return new(decision);
             }
         }
@@ -67,6 +70,12 @@ internal sealed class InboundGate
     /// <summary>The owner's messages, a disabled policy, and everything the hot path does not answer.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<InboundDecision> DecideOtherAsync(InboundMessage message, PolicyConfiguration configuration, CancellationToken cancellationToken)
+        => _tracing is { } source && source.HasListeners()
+            ? PolicyTracing.InboundAsync(source, (Gate: this, Message: message, Configuration: configuration, Token: cancellationToken), static a => a.Gate.DecideUntracedAsync(a.Message, a.Configuration, a.Token))
+            : DecideUntracedAsync(message, configuration, cancellationToken);
+
+    /// <summary>Everything but the hot path, outside any span (<see cref="PolicyTracing"/> wraps it in one).</summary>
+    private ValueTask<InboundDecision> DecideUntracedAsync(InboundMessage message, PolicyConfiguration configuration, CancellationToken cancellationToken)
     {
         if (message.FromOwner)
         {

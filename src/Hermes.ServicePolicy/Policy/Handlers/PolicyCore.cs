@@ -81,7 +81,11 @@ internal sealed class PolicyCore : IAsyncDisposable
     public System.Diagnostics.ActivitySource? Tracing { get; }
 
     /// <summary>Gets whether a decision now should be traced (someone listens to this policy's source).</summary>
-    public bool Traced => PolicyTracing.IsListening(Tracing);
+    public bool Traced
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Tracing is { } source && source.HasListeners();
+    }
 
     public AuditOutbox Outbox { get; }
 
