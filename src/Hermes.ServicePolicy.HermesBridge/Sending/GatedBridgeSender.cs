@@ -89,6 +89,18 @@ public sealed class GatedBridgeSender
         _queries = queries;
     }
 
+    /// <summary>Gets how many chats have a send waiting or under way (a quiet chat keeps no lane: tests of the memory bound).</summary>
+    internal int BusyLanes
+    {
+        get
+        {
+            lock (_lanes)
+            {
+                return _lanes.Count;
+            }
+        }
+    }
+
     /// <summary>Asks the policy, and sends and reports a permit (in its chat's turn, not before its <see cref="OutboundDecision.NotBefore"/>).</summary>
     public async Task<GatedSendResult> SendAsync(OutboundRequest request, CancellationToken cancellationToken = default)
         => await (await ScheduleAsync(request, cancellationToken).ConfigureAwait(false)).Completion.ConfigureAwait(false);

@@ -180,6 +180,8 @@ public class HermesBridgeTests
         h.Time.Advance(TimeSpan.FromSeconds(35));
         Assert.That((await second.Completion.WaitAsync(TimeSpan.FromSeconds(30))).Delivered, Is.True);
         Assert.That(_bridge.Sent.Where(s => s.ChatId == Vodafone).Select(s => s.Message), Is.EqualTo(new[] { "uno", "dos" }));
+        await first.Completion;
+        Assert.That(() => sender.BusyLanes, Is.Zero.After(5000, 10), "a chat with nothing to send keeps no lane (removed just after its last send completes)");
     }
 
     [Test]
