@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Commands;
@@ -279,7 +278,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     // Untrusted text, quoted line by line: no line of it can read as a command.
     private static string Quote(string text) => "> " + text.ReplaceLineEndings("\n> ");
 
-    private async Task ReportWhenSentAsync(Identity.ChatId chat, Task<GatedSendResult> sending)
+    private async Task ReportWhenSentAsync(ChatId chat, Task<GatedSendResult> sending)
     {
         try
         {

@@ -18,8 +18,6 @@ internal static class PolicyTracing
     public static ActivitySource? Create(bool enabled)
         => enabled ? new ActivitySource(ServiceConversationTracing.ActivitySourceName, typeof(PolicyTracing).Assembly.GetName().Version?.ToString()) : null;
 
-    public static bool IsListening(ActivitySource? source) => source is not null && source.HasListeners();
-
     /// <summary>An inbound decision that writes or blocks (the gate's slow exit, called back with <paramref name="arg"/>), as a span.</summary>
     public static async ValueTask<InboundDecision> InboundAsync<TArg>(ActivitySource source, TArg arg, Func<TArg, ValueTask<InboundDecision>> decide)
     {
