@@ -67,7 +67,9 @@ public sealed partial class FileServiceStateStore
             Interlocked.Increment(ref _flushes);
             RandomAccess.FlushToDisk(_active);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+#pragma warning disable CA1031 // Whatever the failure, the flush's followers must be released and the store broken: never left waiting.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             failure = ex;
         }
@@ -97,6 +99,8 @@ public sealed partial class FileServiceStateStore
             }
         }
 
+        // What was flushed is durable even when the housekeeping after it failed: readers waiting for it go on.
+        appended?.TrySetResult(written);
         if (failure is not null)
         {
             lead.SetException(failure);
@@ -104,7 +108,6 @@ public sealed partial class FileServiceStateStore
         }
 
         lead.SetResult();
-        appended?.TrySetResult(written);
     }
 
     /// <summary>After a flush: seal a full segment, and keep the manifest no more than a megabyte behind. Under the write lock.</summary>
@@ -123,7 +126,9 @@ public sealed partial class FileServiceStateStore
 
             return null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // Any failure here leaves the layout unknown; the flush that called it must still release its followers.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // Nothing acknowledged is at risk (it is flushed), but the layout is unknown: fail closed.
             _broken ??= ex;

@@ -71,11 +71,8 @@ public sealed class FileStateReader : IServiceStateStore
     /// </summary>
     public async ValueTask<long> WaitForAppendAsync(long position, CancellationToken cancellationToken = default)
     {
-        using var watcher = new FileSystemWatcher(Directory, "events*.log") { NotifyFilter = NotifyFilters.Size | NotifyFilters.LastWrite | NotifyFilters.FileName };
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        watcher.Changed += (_, _) => changed.TrySetResult();
-        watcher.Created += (_, _) => changed.TrySetResult();
-        watcher.EnableRaisingEvents = true;
+        using var watcher = Watch(() => changed.TrySetResult());
         while (true)
         {
             var head = position;
@@ -92,6 +89,26 @@ public sealed class FileStateReader : IServiceStateStore
             await Task.WhenAny(changed.Task, Task.Delay(PollInterval, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    // The watcher only shortens the wait: where the system has no watch to give (the inotify limits are per user and
+    // shared with every other program), the 250 ms poll alone finds the append.
+    private FileSystemWatcher? Watch(Action changed)
+    {
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = new FileSystemWatcher(Directory, "events*.log") { NotifyFilter = NotifyFilters.Size | NotifyFilters.LastWrite | NotifyFilters.FileName };
+            watcher.Changed += (_, _) => changed();
+            watcher.Created += (_, _) => changed();
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception ex) when (ex is IOException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            watcher?.Dispose();
+            return null;
         }
     }
 

@@ -66,7 +66,7 @@ internal sealed class GatewayProcess : IDisposable
         if (!_process.HasExited)
         {
             using var interrupt = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
-            await interrupt.WaitForExitAsync();
+            await interrupt.ExitedAsync();
         }
 
         return await ExitAsync();
@@ -77,8 +77,8 @@ internal sealed class GatewayProcess : IDisposable
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(deadline.Token);
-        await _reader;
-        return (_process.ExitCode, await _errors);
+        await _reader.WaitAsync(ChildProcessLimits.Line);
+        return (_process.ExitCode, await _errors.WaitAsync(ChildProcessLimits.Line));
     }
 
     public string[] Lines => [.. _lines];

@@ -158,7 +158,7 @@ public class PackageMetadataTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        await process.ExitedAsync();
         Assert.That(process.ExitCode, Is.EqualTo(0), $"{file} {string.Join(' ', args)}\n{await output}\n{await errors}");
         return await output;
     }

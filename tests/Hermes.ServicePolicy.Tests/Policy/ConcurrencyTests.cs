@@ -28,7 +28,8 @@ public class ConcurrencyTests
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default)).ToArray();
-        return await Task.WhenAll(tasks);
+        // Bounded: a lost wake-up in the policy would otherwise hold the whole run, not fail this test.
+        return await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     [Test]

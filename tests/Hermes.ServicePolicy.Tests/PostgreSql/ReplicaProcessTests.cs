@@ -61,7 +61,7 @@ public class ReplicaProcessTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        await process.ExitedAsync();
         Assert.That(process.ExitCode, Is.EqualTo(0), await errors);
         return await output;
     }

@@ -120,8 +120,8 @@ public class SimulateRobustnessTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var errors = await process.StandardError.ReadAllAsync();
+        await process.ExitedAsync();
         Assert.That(process.ExitCode, Is.EqualTo(2), errors);
         Assert.That(errors, Does.Contain("line 1").And.Not.Contain("Unhandled exception"));
     }

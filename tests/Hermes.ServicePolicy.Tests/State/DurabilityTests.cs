@@ -52,7 +52,7 @@ public class DurabilityTests
                 UseShellExecute = false,
             };
             using var child = Process.Start(start)!;
-            var ready = await child.StandardOutput.ReadLineAsync();
+            var ready = await child.NextLineAsync();
             if (ready != "ready")
             {
                 Assert.Fail($"the writer did not start: '{ready}'");
@@ -80,8 +80,8 @@ public class DurabilityTests
             await firstAck.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await Task.Delay(random.Next(0, 250));
             child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
-            await reader;
+            await child.ExitedAsync();
+            await reader.WaitAsync(ChildProcessLimits.Exit);
             Assert.That(acks, Is.Not.Empty, $"run {run}: the writer acknowledged nothing");
             acknowledged.AddRange(acks);
             next = acks.Max() + 2; // the change after the last ack may or may not have landed: start past it

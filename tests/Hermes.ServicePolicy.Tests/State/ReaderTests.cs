@@ -86,9 +86,9 @@ public class ReaderTests
             UseShellExecute = false,
         };
         using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = await process.StandardOutput.ReadAllAsync();
+        var errors = await process.StandardError.ReadAllAsync();
+        await process.ExitedAsync();
         Assert.That(process.ExitCode, Is.EqualTo(0), errors);
         Assert.That(output.Trim().Split('\n'), Has.Length.EqualTo(1).And.Some.Contains("\"type\":\"chat_revoked\""));
     }

@@ -42,10 +42,10 @@ public class SendDurabilityTests
         SendId approved, autonomous;
         using (var child = Process.Start(start)!)
         {
-            approved = ReadSend(await child.StandardOutput.ReadLineAsync(), "approved");
-            autonomous = ReadSend(await child.StandardOutput.ReadLineAsync(), "autonomous");
+            approved = ReadSend(await child.NextLineAsync(), "approved");
+            autonomous = ReadSend(await child.NextLineAsync(), "autonomous");
             child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
+            await child.ExitedAsync();
         }
 
         using var store = FileServiceStateStore.Open(_directory);
