@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
-using Hermes.ServicePolicy.HermesBridge.Sending;
 using Hermes.ServicePolicy.Policy;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +24,7 @@ internal sealed partial class StandInAgent(IServiceProvider services) : IService
     {
         // Scheduled, not awaited: a permit with a not_before (send_jitter_seconds) waits in its chat's lane while the
         // gateway goes on with other chats' messages; the outcome is printed when it is known.
-        var sender = services.GetRequiredService<GatedBridgeSender>();
+        var sender = services.GetRequiredService<GatedSender>();
         var scheduled = await sender.ScheduleAsync(new OutboundRequest(message.Chat, $"Recibido: {message.Text}", Initiator.Agent, message.SessionId), cancellationToken).ConfigureAwait(false);
         _ = PrintWhenDoneAsync(scheduled, "reply");
     }
@@ -64,7 +64,7 @@ internal sealed partial class StandInAgent(IServiceProvider services) : IService
         }
 
         var session = $"s-{Guid.NewGuid():N}"[..10];
-        var result = await services.GetRequiredService<GatedBridgeSender>()
+        var result = await services.GetRequiredService<GatedSender>()
             .SendAsync(new OutboundRequest(target.Chat, request.Groups["text"].Value.Trim(), Initiator.Operator, session), cancellationToken).ConfigureAwait(false);
         Print(result, "contact");
     }

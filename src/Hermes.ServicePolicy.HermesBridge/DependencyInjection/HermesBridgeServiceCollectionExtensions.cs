@@ -3,6 +3,8 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Sending;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.HermesBridge.Sending;
@@ -13,11 +15,13 @@ using Polly;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Hermes bridge client and the policy-gated sender.</summary>
+/// <summary>Registers the Hermes bridge client, the bridge as the transport, and the policy-gated sender over it.</summary>
 public static class HermesBridgeServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="HermesBridgeClient"/> (typed, over <c>IHttpClientFactory</c>) and <see cref="GatedBridgeSender"/>.
+    /// Adds <see cref="HermesBridgeClient"/> (typed, over <c>IHttpClientFactory</c>), the bridge as the transport
+    /// (<see cref="IMessageSender"/>: <see cref="HermesBridgeMessageSender"/>, unless the host registered its own) and
+    /// <see cref="GatedSender"/> over it.
     /// Only the requests that are safe to repeat (<c>/health</c>, <c>/chat</c>, <c>/chats</c>, <c>/typing</c>) are retried
     /// (3 attempts, exponential back-off with jitter, on connection failures and 5xx answers); polls and sends never are.
     /// Resolve the sender after the policy opened (the host's start).
@@ -43,7 +47,9 @@ public static class HermesBridgeServiceCollectionExtensions
                 || args.Outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError }),
         }));
         services.TryAddSingleton<HermesBridgeClient>();
-        services.TryAddSingleton(sp => new GatedBridgeSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<HermesBridgeClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<IServiceConversationQueries>()));
+        services.TryAddSingleton<HermesBridgeMessageSender>();
+        services.TryAddSingleton<IMessageSender>(sp => sp.GetRequiredService<HermesBridgeMessageSender>());
+        services.TryAddSingleton(sp => new GatedSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<IMessageSender>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<IServiceConversationQueries>()));
         return services;
     }
 

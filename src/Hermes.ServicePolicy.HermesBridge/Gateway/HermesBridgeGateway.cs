@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Commands;
+using Hermes.ServicePolicy.Gateway;
+using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Sending;
 using Hermes.ServicePolicy.Identity;
@@ -83,7 +85,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     {
         var policy = _services.GetRequiredService<ServiceConversationPolicy>(); // opened by the policy's hosted service, which starts first
         var commands = _services.GetRequiredService<OperatorCommandProcessor>();
-        var sender = _services.GetService<GatedBridgeSender>() ?? new GatedBridgeSender(policy, _bridge, _time, policy); // the agent's, so a chat's sends share one lane
+        var sender = _services.GetService<GatedSender>() ?? new GatedSender(policy, new HermesBridgeMessageSender(_bridge), _time, policy); // the agent's, so a chat's sends share one lane
         var journal = _journal ?? throw new InvalidOperationException("The gateway was not started.");
         try
         {
@@ -102,7 +104,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     // One round: what the journal still holds, one poll (taken into the journal even while an event waits: the bridge
     // drops its oldest past 100), the journal again, then the owner's notices. While the bridge is down, each round
     // first asks /health, rounds back off, and notices wait.
-    private async Task RunOnceAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    private async Task RunOnceAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedSender sender, CancellationToken cancellationToken)
     {
         if (!_connection.IsUp)
         {
@@ -145,7 +147,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     }
 
     // Decides the journal's events in order; stops at one that must wait (the policy failed closed, or a failed attempt's backoff).
-    private async Task DrainAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    private async Task DrainAsync(InboundJournal journal, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedSender sender, CancellationToken cancellationToken)
     {
         while (journal.Pending.Count > 0)
         {
@@ -186,7 +188,7 @@ public sealed class HermesBridgeGateway : BackgroundService
     }
 
     // (true, null) handled; (false, null) the policy failed closed: wait; (false, error) the attempt failed.
-    private async Task<(bool Handled, string? Error)> HandleAsync(BridgeEvent e, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    private async Task<(bool Handled, string? Error)> HandleAsync(BridgeEvent e, ServiceConversationPolicy policy, OperatorCommandProcessor commands, GatedSender sender, CancellationToken cancellationToken)
     {
         try
         {
@@ -219,7 +221,7 @@ public sealed class HermesBridgeGateway : BackgroundService
         }
     }
 
-    private async Task RouteAsync(BridgeEvent e, InboundDecision decision, OperatorCommandProcessor commands, GatedBridgeSender sender, CancellationToken cancellationToken)
+    private async Task RouteAsync(BridgeEvent e, InboundDecision decision, OperatorCommandProcessor commands, GatedSender sender, CancellationToken cancellationToken)
     {
         switch (decision.Outcome)
         {

@@ -29,7 +29,7 @@ public sealed record OwnerTypedMessage(ChatId Chat, string? SessionId, string Te
 
 /// <summary>
 /// The host's agent, as the gateway sees it: one small interface. The agent sends only through
-/// <see cref="Sending.GatedBridgeSender"/>. Throwing leaves the message in the gateway's journal: it is offered again.
+/// <see cref="ServicePolicy.Gateway.Sending.GatedSender"/>. Throwing leaves the message in the gateway's journal: it is offered again.
 /// </summary>
 public interface IServiceAgent
 {

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
-using Hermes.ServicePolicy.HermesBridge.Sending;
+using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,7 +106,7 @@ public class GatewayAttackTests : GatewayTestBase
         });
         await host.StartAsync();
         var policy = host.Services.GetRequiredService<IServiceConversationPolicy>();
-        var sender = host.Services.GetRequiredService<GatedBridgeSender>();
+        var sender = host.Services.GetRequiredService<GatedSender>();
         Assert.That((await sender.SendAsync(new OutboundRequest(Id(Vodafone), "¿Me confirma la baja?", Initiator.Agent, "s-1"))).Delivered, Is.True);
 
         Bridge.Receive(Vodafone, "Ya lo hablo yo, gracias", "own-1", fromOwner: true);
@@ -138,7 +138,7 @@ public class GatewayAttackTests : GatewayTestBase
         });
         await host.StartAsync();
         var policy = host.Services.GetRequiredService<IServiceConversationPolicy>();
-        var sender = host.Services.GetRequiredService<GatedBridgeSender>();
+        var sender = host.Services.GetRequiredService<GatedSender>();
         var permit = await policy.DecideOutboundAsync(new OutboundRequest(Id(Vodafone), "Hola", Initiator.Agent));
 
         var first = await sender.TransportAsync(permit);

@@ -2,42 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 
-namespace Hermes.ServicePolicy.HermesBridge.Sending;
-
-/// <summary>What a gated send did: the policy's decision and, for a permit, the bridge's outcome as reported back.</summary>
-/// <param name="Decision">The policy's decision (a permit, a draft or a denial).</param>
-/// <param name="Report">What was reported for a permit: delivered, failed or unknown; null when nothing was sent.</param>
-/// <param name="Confirmation">The policy's answer to the report (not ok only if the policy failed closed); for a permit
-/// that was refused before any network call (<see cref="Refused"/>), <see cref="ReasonCode.UnknownSend"/>.</param>
-public sealed record GatedSendResult(OutboundDecision Decision, SendReport? Report, OperatorResult? Confirmation)
-{
-    /// <summary>Gets whether the message went out (the bridge answered 200).</summary>
-    public bool Delivered => Report is { Outcome: SendOutcome.Delivered };
-
-    /// <summary>Gets whether a permit was refused before anything was sent: given twice, not issued by this policy, or closed already.</summary>
-    public bool Refused => Decision.IsPermitted && Report is null;
-}
-
-/// <summary>A send the policy decided on: its decision now, and what the transport did once the permit's turn came.</summary>
-/// <param name="Decision">The policy's decision (a permit, a draft or a denial), known when <see cref="GatedBridgeSender.ScheduleAsync"/> returns.</param>
-/// <param name="Completion">
-/// Completes when a permit was sent and reported (at or after its <see cref="OutboundDecision.NotBefore"/>, after the
-/// chat's earlier sends), at once for anything else. It faults only as <see cref="GatedBridgeSender.TransportAsync"/> would
-/// (cancelled while waiting: the permit was reported failed first).
-/// </param>
-public sealed record ScheduledSend(OutboundDecision Decision, Task<GatedSendResult> Completion);
+namespace Hermes.ServicePolicy.Gateway.Sending;
 
 /// <summary>
-/// The only way an agent should send through the bridge (docs/hermes-bridge.md): the policy decides, only a permit
-/// reaches <c>POST /send</c>, exactly once, and the HTTP outcome is reported back: 200 → delivered (with the bridge's
-/// message id); 400, 404, 503 or a refused connection → failed (the permit's changes are undone); a timeout, a reset
-/// connection, a 500 or an unreadable answer → unknown (it may have gone out; it counts as sent). Never a blind retry:
-/// the bridge has no idempotency, so a retry can duplicate a message. A text longer than the bridge's chunk size goes
-/// as one permit; a partial multi-part failure comes back as a 500, which is reported unknown.
+/// The only way an agent should send (docs/integrating-a-transport.md): the policy decides, only a permit reaches the
+/// transport (<see cref="IMessageSender"/>), exactly once, and its outcome is reported back to the policy. Never a blind
+/// retry: a retry can duplicate a message. A transport that throws is reported <see cref="SendOutcome.Unknown"/>: the
+/// message may have gone out, so it counts as sent.
 /// </summary>
 /// <remarks>
 /// A permit with <see cref="OutboundDecision.NotBefore"/> (<c>send_jitter_seconds</c>) is held until then, on the
@@ -45,46 +20,31 @@ public sealed record ScheduledSend(OutboundDecision Decision, Task<GatedSendResu
 /// lane: a permit waits for the chat's earlier ones, never for other chats'), so a short jitter cannot overtake a long
 /// one. A caller that serves many chats in one loop uses <see cref="ScheduleAsync"/>, which returns once the policy has
 /// decided; <see cref="SendAsync"/> returns when the message is out and reported. Register one sender per policy (the
-/// DI extension registers a singleton) so every sender of a chat shares its lane.
-/// Every permit is taken from the policy before the network call (<see cref="IServiceConversationGate.TryTakePermit"/>):
+/// DI extensions register a singleton) so every sender of a chat shares its lane.
+/// Every permit is taken from the policy before the transport is called (<see cref="IServiceConversationGate.TryTakePermit"/>):
 /// one given twice, one the policy never issued or already closed, or one whose chat or text is not what was permitted
-/// is refused without a request, so each permit sends exactly its chat and text, at most once.
+/// is refused without a call, so each permit sends exactly its chat and text, at most once.
 /// </remarks>
-public sealed class GatedBridgeSender
+public sealed class GatedSender
 {
     private readonly IServiceConversationGate _gate;
-    private readonly HermesBridgeClient _bridge;
+    private readonly IMessageSender _transport;
     private readonly TimeProvider _time;
     private readonly IServiceConversationQueries? _queries;
     private readonly Dictionary<ChatId, Task> _lanes = [];
 
-    /// <summary>Creates the sender over the policy's gate and the bridge client, on the system clock.</summary>
-    public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge)
-        : this(gate, bridge, TimeProvider.System)
-    {
-    }
-
     /// <summary>
-    /// Creates the sender over the policy's gate and the bridge client; <paramref name="time"/> times the wait for a
-    /// permit's <see cref="OutboundDecision.NotBefore"/> (use the policy's). Without the policy's queries it cannot
-    /// address chats by their LIDs (<see cref="HermesBridgeOptions.PreferLidChats"/>).
+    /// Creates the sender over the policy's gate and a transport; <paramref name="time"/> times the wait for a permit's
+    /// <see cref="OutboundDecision.NotBefore"/> (use the policy's). <paramref name="queries"/> (the same policy) tells a
+    /// chat's other identity (<see cref="OutgoingMessage.Alias"/>); without it the alias is empty.
     /// </summary>
-    public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge, TimeProvider time)
-        : this(gate, bridge, time, null)
-    {
-    }
-
-    /// <summary>
-    /// Creates the sender; <paramref name="queries"/> (the same policy) tells a chat's LID for
-    /// <see cref="HermesBridgeOptions.PreferLidChats"/>.
-    /// </summary>
-    public GatedBridgeSender(IServiceConversationGate gate, HermesBridgeClient bridge, TimeProvider time, IServiceConversationQueries? queries)
+    public GatedSender(IServiceConversationGate gate, IMessageSender transport, TimeProvider time, IServiceConversationQueries? queries = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
-        ArgumentNullException.ThrowIfNull(bridge);
+        ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(time);
         _gate = gate;
-        _bridge = bridge;
+        _transport = transport;
         _time = time;
         _queries = queries;
     }
@@ -118,8 +78,8 @@ public sealed class GatedBridgeSender
 
     /// <summary>
     /// Sends a permit the policy already gave (an approval's, an operator command's) and reports its outcome; a permit
-    /// the policy does not hand over (<see cref="IServiceConversationGate.TryTakePermit"/>) is refused before any
-    /// request (<see cref="GatedSendResult.Refused"/>).
+    /// the policy does not hand over (<see cref="IServiceConversationGate.TryTakePermit"/>) is refused before the
+    /// transport is called (<see cref="GatedSendResult.Refused"/>).
     /// </summary>
     /// <remarks>It is sent after the chat's earlier sends through this sender have finished.</remarks>
     /// <exception cref="ArgumentException">The decision is not a permit.</exception>
@@ -190,10 +150,6 @@ public sealed class GatedBridgeSender
         }
     }
 
-    // The chat as the transport should address it: its LID when the host prefers LIDs and the policy knows one.
-    private ChatId WireTarget(ChatId chat, HermesBridgeOptions options)
-        => options.PreferLidChats && chat.Kind == ChatKind.Phone && _queries?.GetStatus(chat).Alias is { IsEmpty: false, Kind: ChatKind.Lid } lid ? lid : chat;
-
     private async Task<GatedSendResult> SendInTurnAsync(OutboundDecision permit, CancellationToken cancellationToken)
     {
         if (!_gate.TryTakePermit(permit))
@@ -217,18 +173,29 @@ public sealed class GatedBridgeSender
         }
 
         // The report must reach the policy even when the caller gives up waiting: the message may be out already.
-        var options = _bridge.Options;
-        using var span = Gateway.GatewayTracing.Start(Gateway.GatewayTracing.SendSpan);
+        var message = new OutgoingMessage(permit.Chat, permit.Text!, permit.Send) { Alias = _queries?.GetStatus(permit.Chat).Alias ?? default };
+        using var span = GatewayTracing.Start(GatewayTracing.SendSpan);
         span?.SetTag("hermes.chat", permit.Chat.ToMaskedString());
-        var sent = await _bridge.SendTextAsync(WireTarget(permit.Chat, options), permit.Text!, null, options.SendIdempotencyKeys ? permit.Send.ToString() : null, cancellationToken).ConfigureAwait(false);
-        var report = sent.Status switch
-        {
-            BridgeStatus.Ok => SendReport.Delivered(sent.Value?.MessageId),
-            BridgeStatus.Refused => SendReport.Failed(sent.Error ?? "the bridge refused the send"),
-            _ => SendReport.Unknown(sent.Error),
-        };
-        Gateway.GatewayTracing.End(span, report.Outcome.ToCode(), report.Outcome == SendOutcome.Delivered ? null : report.Error);
+        var report = await SendOnceAsync(message, cancellationToken).ConfigureAwait(false);
+        GatewayTracing.End(span, report.Outcome.ToCode(), report.Outcome == SendOutcome.Delivered ? null : report.Error);
         var confirmation = await _gate.ConfirmSendAsync(permit, report, CancellationToken.None).ConfigureAwait(false);
         return new GatedSendResult(permit, report, confirmation);
+    }
+
+    private async ValueTask<SendReport> SendOnceAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await _transport.SendTextAsync(message, cancellationToken).ConfigureAwait(false);
+            return report.Outcome is SendOutcome.Delivered or SendOutcome.Failed or SendOutcome.Unknown
+                ? report
+                : SendReport.Unknown("the transport answered no outcome");
+        }
+#pragma warning disable CA1031 // Whatever the transport threw, the message may be out: reported unknown, never lost.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return SendReport.Unknown($"the transport threw {ex.GetType().Name}");
+        }
     }
 }

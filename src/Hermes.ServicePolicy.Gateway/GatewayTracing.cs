@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using Hermes.ServicePolicy.Policy;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.Gateway;
 
 /// <summary>
 /// The gateway's spans, on the policy's activity source name (<see cref="ServiceConversationTracing.ActivitySourceName"/>),
-/// so one <c>AddSource</c> sees both: <c>hermes.gateway.poll</c> (one <c>GET /messages</c>; tags <c>hermes.outcome</c>,
-/// <c>hermes.events</c>) and <c>hermes.gateway.send</c> (one permit on the wire; tags <c>hermes.outcome</c>,
-/// <c>hermes.chat</c> masked). The policy's decision spans made meanwhile are their children. Nothing is started while
-/// nobody listens.
+/// so one <c>AddSource</c> sees both: <c>hermes.gateway.poll</c> (one receive from the transport; tags
+/// <c>hermes.outcome</c>, <c>hermes.events</c>) and <c>hermes.gateway.send</c> (one permit through the transport; tags
+/// <c>hermes.outcome</c>, <c>hermes.chat</c> masked). The policy's decision spans made meanwhile are their children.
+/// Nothing is started while nobody listens. Transports in this repository use it too (internals visible to them).
 /// </summary>
 internal static class GatewayTracing
 {
