@@ -67,6 +67,7 @@ public static class HermesBridgeServiceCollectionExtensions
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceAgent, TAgent>();
+        services.TryAddSingleton<TransportStatus>(); // the bridge's connection as /health says, for health checks
 
         // Discovery from the bridge (its /chats, else the chats seen in events) unless the host registered its own source.
         services.TryAddSingleton<BridgeRecentChats>();

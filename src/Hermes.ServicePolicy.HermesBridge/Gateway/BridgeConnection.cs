@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;
 
 namespace Hermes.ServicePolicy.HermesBridge.Gateway;
@@ -9,7 +10,8 @@ namespace Hermes.ServicePolicy.HermesBridge.Gateway;
 /// The bridge's connection to WhatsApp as the gateway sees it: read from <c>/health</c> at start and after a request
 /// failed, and again each round while it is down. A change is reported once (<c>bridge</c>: <c>disconnected</c> or
 /// <c>connected</c>), never once per poll; while it is down the loop backs off (the poll interval doubled per failed
-/// round, at most 30 s) and sends no notices, which would only be refused.
+/// round, at most 30 s) and sends no notices, which would only be refused. Every reading also goes to the
+/// <see cref="TransportStatus"/> that health checks read.
 /// </summary>
 internal sealed class BridgeConnection
 {
@@ -17,14 +19,18 @@ internal sealed class BridgeConnection
     private readonly HermesBridgeClient _bridge;
     private readonly TimeSpan _interval;
     private readonly Action<string, string, string, string?> _report;
+    private readonly TransportStatus _status;
+    private readonly TimeProvider _time;
     private bool? _connected;
     private int _failedRounds;
 
-    public BridgeConnection(HermesBridgeClient bridge, TimeSpan interval, Action<string, string, string, string?> report)
+    public BridgeConnection(HermesBridgeClient bridge, TimeSpan interval, Action<string, string, string, string?> report, TransportStatus status, TimeProvider time)
     {
         _bridge = bridge;
         _interval = interval;
         _report = report;
+        _status = status;
+        _time = time;
     }
 
     /// <summary>Gets whether the bridge is connected as far as the gateway knows (unknown counts as up: requests will tell).</summary>
@@ -81,6 +87,7 @@ internal sealed class BridgeConnection
 
     private void Update(bool connected, string? detail)
     {
+        _status.Set(connected ? TransportState.Connected : TransportState.Disconnected, detail, _time.GetUtcNow());
         if (_connected == connected)
         {
             return;

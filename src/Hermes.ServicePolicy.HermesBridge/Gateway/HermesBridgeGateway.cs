@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Hermes.ServicePolicy.Commands;
 using Hermes.ServicePolicy.Gateway;
 using Hermes.ServicePolicy.Gateway.Sending;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Sending;
 using Hermes.ServicePolicy.Identity;
@@ -61,7 +62,7 @@ public sealed class HermesBridgeGateway : BackgroundService
             throw new InvalidOperationException($"HermesBridgeGatewayOptions.MaxAttempts must be 1 to 100, not {_options.MaxAttempts}.");
         }
 
-        _connection = new BridgeConnection(bridge, _options.PollInterval, Report);
+        _connection = new BridgeConnection(bridge, _options.PollInterval, Report, services.GetService<TransportStatus>() ?? new TransportStatus(), time);
         _notices = new OwnerNotices(bridge, _options.JournalDirectory, Report);
     }
 

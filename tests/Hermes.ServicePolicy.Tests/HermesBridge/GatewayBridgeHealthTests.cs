@@ -2,8 +2,10 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.HealthChecks;
 using Hermes.ServicePolicy.Policy;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using NUnit.Framework;
 using static Hermes.ServicePolicy.Tests.PolicyHarness;
@@ -35,11 +37,15 @@ public class GatewayBridgeHealthTests : GatewayTestBase
         Assert.That(Bridge.Polls - pollsBefore, Is.LessThan(12), "backed off: at 20 ms a round it would have been about 75 polls");
         Assert.That(Bridge.SendRequests, Is.Zero, "no notice is posted to a bridge that would refuse it");
         Assert.That(Activity.Count(a => a.Kind == "bridge"), Is.EqualTo(1), "disconnected is said once, not once per round");
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        var transport = (await health.CheckHealthAsync()).Entries[TransportHealthCheck.DefaultName];
+        Assert.That((transport.Status, transport.Description), Is.EqualTo((HealthStatus.Degraded, "disconnected: the bridge says WhatsApp is not connected; messages wait until it is back")));
 
         Bridge.Connected = true;
         await WaitForAsync(a => a.Kind == "bridge" && a.Outcome == "connected");
         await WaitForAsync(a => a.Kind == "notice" && a.Outcome == "draft_created");
         Assert.That(Bridge.Sent.Single().ChatId, Is.EqualTo(Owner));
+        Assert.That((await health.CheckHealthAsync()).Entries[TransportHealthCheck.DefaultName].Status, Is.EqualTo(HealthStatus.Healthy));
         await host.StopAsync();
     }
 

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.HealthChecks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
@@ -66,7 +67,8 @@ public abstract class GatewayTestBase
                     Activity.Enqueue(a);
                     _activitySignal.Release();
                 };
-            })).Build();
+            })
+            .AddHealthChecks().Add(TransportHealthCheck.Registration())).Build();
         return host;
     }
 
