@@ -17,6 +17,7 @@ public static class Program
                hermes-policy-sample history --state DIR [--chat TARGET] [--since ISO-TIME] [--type TYPE]...
                                                                     the audit trail, read-only (works while a gateway runs)
                hermes-policy-sample gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR]
+                                    [--agent stand-in | --agent openai --endpoint URL --model NAME]
                                                                     run the policy-gated gateway against a Hermes bridge
         """;
 

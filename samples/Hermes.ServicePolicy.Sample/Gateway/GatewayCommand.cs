@@ -4,8 +4,11 @@ using System.IO;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.AI;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,12 +17,16 @@ using Microsoft.Extensions.Logging;
 namespace Hermes.ServicePolicy.Sample.Gateway;
 
 /// <summary>
-/// <c>gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR]</c>: the policy-gated gateway against a real
-/// (or fake) Hermes bridge, with a stand-in agent (<see cref="StandInAgent"/>). One JSON line per decision and send on
+/// <c>gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR] [--agent …]</c>: the policy-gated gateway
+/// against a real (or fake) Hermes bridge, with a stand-in agent (<see cref="StandInAgent"/>) or, with
+/// <c>--agent openai --endpoint URL --model NAME</c>, a model behind any OpenAI-compatible endpoint using the policy's
+/// tools (<see cref="ChatClientAgent"/>; the key, if the endpoint needs one, in <c>OPENAI_API_KEY</c>). One JSON line per decision and send on
 /// stdout; exit 0 on SIGINT/SIGTERM once in-flight work is done.
 /// </summary>
 internal static class GatewayCommand
 {
+    public const string Usage = "usage: hermes-policy-sample gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR] [--agent stand-in | --agent openai --endpoint URL --model NAME]";
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -34,7 +41,28 @@ internal static class GatewayCommand
 
         if (args.Length % 2 != 0 || !options.TryGetValue("bridge", out var bridge) || !Uri.TryCreate(bridge, UriKind.Absolute, out var bridgeAddress))
         {
-            await errors.WriteLineAsync("usage: hermes-policy-sample gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR]").ConfigureAwait(false);
+            await errors.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        var agent = options.GetValueOrDefault("agent", "stand-in");
+        IChatClient? model = null;
+        if (agent == "openai")
+        {
+            if (!options.TryGetValue("endpoint", out var endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var endpointAddress) || !options.TryGetValue("model", out var modelName))
+            {
+                await errors.WriteLineAsync("gateway: --agent openai needs --endpoint URL and --model NAME (the key, if any, in OPENAI_API_KEY)").ConfigureAwait(false);
+                return 2;
+            }
+
+            // A local server (llama.cpp, Ollama) takes any key; the client needs one.
+            var key = Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } k ? k : "none";
+            var client = new OpenAI.Chat.ChatClient(modelName, new System.ClientModel.ApiKeyCredential(key), new OpenAI.OpenAIClientOptions { Endpoint = endpointAddress });
+            model = new ChatClientBuilder(client.AsIChatClient()).UseFunctionInvocation().Build();
+        }
+        else if (agent != "stand-in")
+        {
+            await errors.WriteLineAsync($"gateway: --agent is stand-in or openai, not '{agent}'").ConfigureAwait(false);
             return 2;
         }
 
@@ -62,6 +90,12 @@ internal static class GatewayCommand
         builder.Services.AddServiceConversationPolicy(builder.Configuration.GetSection(ServiceConversationOptions.SectionPath));
         builder.Services.AddServiceConversationPhoneNumbers();
         builder.Services.AddHermesBridge(o => o.BaseAddress = bridgeAddress);
+        if (model is not null)
+        {
+            builder.Services.AddSingleton(sp => new ServiceConversationTools(sp.GetRequiredService<ServicePolicy.Policy.ServiceConversationPolicy>(), sp.GetRequiredService<GatedSender>()));
+            builder.Services.AddSingleton<IServiceAgent>(sp => new ChatClientAgent(sp, model));
+        }
+
         builder.Services.AddHermesBridgeGateway<StandInAgent>(o =>
         {
             o.JournalDirectory = Path.Combine(state, "gateway");

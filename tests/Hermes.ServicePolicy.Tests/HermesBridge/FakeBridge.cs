@@ -2,18 +2,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Hermes.ServicePolicy.Tests.HermesBridge;
 
@@ -82,14 +76,13 @@ public sealed class FakeBridge : IAsyncDisposable
 
     public static async Task<FakeBridge> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var bridge = new FakeBridge(app);
-        bridge.Map(app);
-        await app.StartAsync();
-        bridge.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        FakeBridge? bridge = null;
+        var (_, address) = await LoopbackApp.StartAsync(app =>
+        {
+            bridge = new FakeBridge(app);
+            bridge.Map(app);
+        });
+        bridge!.Address = address;
         return bridge;
     }
 
@@ -288,10 +281,6 @@ public sealed class FakeBridge : IAsyncDisposable
         return c.Response.WriteAsync(body.ToJsonString());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 }
 #endif
