@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.AI;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.AI;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Microsoft.Extensions.AI;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Policy;

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Commands;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.Gateway.Transport;

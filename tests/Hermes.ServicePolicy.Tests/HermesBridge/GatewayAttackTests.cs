@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Gateway.Sending;

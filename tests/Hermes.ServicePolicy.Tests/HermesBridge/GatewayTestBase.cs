@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.HealthChecks;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.HermesBridge.Client;
 using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Identity;

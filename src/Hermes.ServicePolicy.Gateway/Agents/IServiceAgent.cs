@@ -3,14 +3,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Identity;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.Gateway.Agents;
 
 /// <summary>A service chat's message the policy delivered: route it into <see cref="SessionId"/>.</summary>
 /// <param name="Chat">The canonical chat.</param>
 /// <param name="SessionId">The session the chat is bound to (the conversation that started the contact), if any.</param>
 /// <param name="Text">The text (never an operator command when <paramref name="AsPlainText"/>).</param>
 /// <param name="AsPlainText">It started with a command prefix: conversation text only.</param>
-/// <param name="MediaUrls">Media files on the bridge host; empty when media is not allowed (stripped).</param>
+/// <param name="MediaUrls">Media files as the transport gives them (on the bridge host for Hermes's bridge); empty when media is not allowed (stripped).</param>
 /// <param name="MessageId">The WhatsApp message id.</param>
 public sealed record ServiceMessage(ChatId Chat, string? SessionId, string Text, bool AsPlainText, IReadOnlyList<string> MediaUrls, string MessageId);
 
@@ -29,7 +29,7 @@ public sealed record OwnerTypedMessage(ChatId Chat, string? SessionId, string Te
 
 /// <summary>
 /// The host's agent, as the gateway sees it: one small interface. The agent sends only through
-/// <see cref="ServicePolicy.Gateway.Sending.GatedSender"/>. Throwing leaves the message in the gateway's journal: it is offered again.
+/// <see cref="Sending.GatedSender"/>. Throwing leaves the message in the gateway's journal: it is offered again.
 /// </summary>
 public interface IServiceAgent
 {
