@@ -23,7 +23,7 @@ public class PackageMetadataTests
 {
     private const string Origin = "https://github.com/example-org/Hermes.ServicePolicy.git";
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
-    private static readonly string[] Packages = ["Hermes.ServicePolicy", "Hermes.ServicePolicy.Extensions", "Hermes.ServicePolicy.PhoneNumbers"];
+    private static readonly string[] Packages = ["Hermes.ServicePolicy", "Hermes.ServicePolicy.Extensions", "Hermes.ServicePolicy.PhoneNumbers", "Hermes.ServicePolicy.Gateway", "Hermes.ServicePolicy.AI"];
     private static readonly string[] Targets = ["net8.0", "net10.0"];
     private string _work = null!;
     private string _commit = null!;
@@ -114,6 +114,19 @@ public class PackageMetadataTests
         using var package = ZipFile.OpenRead(Path.Combine(_work, "out", "Hermes.ServicePolicy.0.1.0.nupkg"));
         var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         Assert.That(nuspec.Descendants().Where(e => e.Name.LocalName == "dependency"), Is.Empty);
+    }
+
+    [TestCase("Hermes.ServicePolicy.Gateway", new string[0])]
+    [TestCase("Hermes.ServicePolicy.AI", new[] { "Hermes.ServicePolicy.Gateway", "Microsoft.Extensions.AI.Abstractions" })]
+    public void A_companion_package_depends_on_the_core_and_only_what_it_names(string id, string[] others)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(_work, "out", $"{id}.0.1.0.nupkg"));
+        var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        foreach (var target in Targets)
+        {
+            var group = nuspec.Descendants().Single(e => e.Name.LocalName == "group" && e.Attribute("targetFramework")?.Value == target);
+            Assert.That(group.Elements().Select(d => d.Attribute("id")!.Value), Is.EquivalentTo(others.Prepend("Hermes.ServicePolicy")), target);
+        }
     }
 
     [Test]
