@@ -8,7 +8,7 @@ namespace Hermes.ServicePolicy.Gateway;
 /// so one <c>AddSource</c> sees both: <c>hermes.gateway.poll</c> (one receive from the transport; tags
 /// <c>hermes.outcome</c>, <c>hermes.events</c>) and <c>hermes.gateway.send</c> (one permit through the transport; tags
 /// <c>hermes.outcome</c>, <c>hermes.chat</c> masked). The policy's decision spans made meanwhile are their children.
-/// Nothing is started while nobody listens. Transports in this repository use it too (internals visible to them).
+/// Nothing is started while nobody listens.
 /// </summary>
 internal static class GatewayTracing
 {

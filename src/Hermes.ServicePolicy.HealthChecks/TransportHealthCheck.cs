@@ -48,7 +48,7 @@ public sealed class TransportHealthCheck : IHealthCheck
 
     /// <summary>
     /// The registration of the check over the container's <see cref="TransportStatus"/> (registered by the transport,
-    /// for example <c>AddHermesBridgeGateway</c>): <c>builder.Services.AddHealthChecks().Add(TransportHealthCheck.Registration())</c>.
+    /// for example <c>AddServiceGateway</c> or <c>AddHermesBridgeGateway</c>): <c>builder.Services.AddHealthChecks().Add(TransportHealthCheck.Registration())</c>.
     /// </summary>
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Tags to filter checks by.</param>

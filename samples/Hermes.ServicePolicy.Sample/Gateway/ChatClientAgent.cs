@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.AI;
 using Hermes.ServicePolicy.Gateway.Agents;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 

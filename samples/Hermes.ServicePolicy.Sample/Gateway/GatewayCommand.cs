@@ -8,7 +8,6 @@ using Hermes.ServicePolicy.AI;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +89,11 @@ internal static class GatewayCommand
         builder.Services.AddSingleton<Action<JsonObject>>(Line);
         builder.Services.AddServiceConversationPolicy(builder.Configuration.GetSection(ServiceConversationOptions.SectionPath));
         builder.Services.AddServiceConversationPhoneNumbers();
-        builder.Services.AddHermesBridge(o => o.BaseAddress = bridgeAddress);
+        builder.Services.AddHermesBridge(o =>
+        {
+            o.BaseAddress = bridgeAddress;
+            o.SessionDirectory = options.GetValueOrDefault("session-dir");
+        });
         if (model is not null)
         {
             builder.Services.AddSingleton(sp => new ServiceConversationTools(sp.GetRequiredService<ServicePolicy.Policy.ServiceConversationPolicy>(), sp.GetRequiredService<GatedSender>()));
@@ -100,7 +103,6 @@ internal static class GatewayCommand
         builder.Services.AddHermesBridgeGateway<StandInAgent>(o =>
         {
             o.JournalDirectory = Path.Combine(state, "gateway");
-            o.SessionDirectory = options.GetValueOrDefault("session-dir");
             o.OnActivity = a => Line(new JsonObject { ["kind"] = a.Kind, ["chat"] = a.Chat, ["outcome"] = a.Outcome, ["detail"] = a.Detail });
         });
         try

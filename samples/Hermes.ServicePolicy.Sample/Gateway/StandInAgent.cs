@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Policy;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.Identity;
 using Microsoft.Extensions.Options;
 
@@ -58,17 +59,17 @@ public sealed partial class HermesBridgeClient
     /// <c>GET /messages</c>: takes every queued event (destructive: the bridge forgets them; never retried). Keep what
     /// it returns until each event is decided.
     /// </summary>
-    public async Task<BridgeResult<IReadOnlyList<BridgeEvent>>> PollAsync(CancellationToken cancellationToken = default)
+    public async Task<BridgeResult<IReadOnlyList<IncomingMessage>>> PollAsync(CancellationToken cancellationToken = default)
     {
         var answer = await SendAsync(HttpClientName, HttpMethod.Get, "messages", null, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-        return answer.Map<IReadOnlyList<BridgeEvent>>(json =>
+        return answer.Map<IReadOnlyList<IncomingMessage>>(json =>
         {
-            var events = new List<BridgeEvent>();
+            var events = new List<IncomingMessage>();
             if (json.ValueKind == JsonValueKind.Array)
             {
                 foreach (var item in json.EnumerateArray())
                 {
-                    if (BridgeEvent.Read(item) is { } e)
+                    if (BridgeEventReader.Read(item) is { } e)
                     {
                         events.Add(e);
                     }

@@ -37,6 +37,12 @@ public sealed class HermesBridgeOptions
     /// </summary>
     public bool PreferLidChats { get; set; }
 
+    /// <summary>
+    /// Gets or sets the bridge's session folder, for its <c>lid-mapping-*.json</c> files (optional): the transport reads
+    /// a chat's other identity there and hands it to the gateway with each message.
+    /// </summary>
+    public string? SessionDirectory { get; set; }
+
     /// <summary>Gets or sets the bridge's chunk size (<c>WHATSAPP_MAX_MESSAGE_LENGTH</c>): a longer text is several messages, one permit.</summary>
     public int MaxMessageLength { get; set; } = 4096;
 }

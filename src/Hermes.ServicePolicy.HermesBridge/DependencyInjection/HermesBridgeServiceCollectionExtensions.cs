@@ -3,12 +3,12 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Gateway;
 using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
-using Hermes.ServicePolicy.HermesBridge.Sending;
+using Hermes.ServicePolicy.HermesBridge.Transport;
 using Hermes.ServicePolicy.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -21,8 +21,8 @@ public static class HermesBridgeServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="HermesBridgeClient"/> (typed, over <c>IHttpClientFactory</c>), the bridge as the transport
-    /// (<see cref="IMessageSender"/>: <see cref="HermesBridgeMessageSender"/>, unless the host registered its own) and
-    /// <see cref="GatedSender"/> over it.
+    /// (<see cref="IMessageTransport"/> and <see cref="IMessageSender"/>: <see cref="HermesBridgeTransport"/>, unless the
+    /// host registered its own) and <see cref="GatedSender"/> over it.
     /// Only the requests that are safe to repeat (<c>/health</c>, <c>/chat</c>, <c>/chats</c>, <c>/typing</c>) are retried
     /// (3 attempts, exponential back-off with jitter, on connection failures and 5xx answers); polls and sends never are.
     /// Resolve the sender after the policy opened (the host's start).
@@ -48,29 +48,27 @@ public static class HermesBridgeServiceCollectionExtensions
                 || args.Outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError }),
         }));
         services.TryAddSingleton<HermesBridgeClient>();
-        services.TryAddSingleton<HermesBridgeMessageSender>();
-        services.TryAddSingleton<IMessageSender>(sp => sp.GetRequiredService<HermesBridgeMessageSender>());
-        services.TryAddSingleton(sp => new GatedSender(sp.GetRequiredService<IServiceConversationGate>(), sp.GetRequiredService<IMessageSender>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<IServiceConversationQueries>()));
+        services.TryAddSingleton(sp => new HermesBridgeTransport(sp.GetRequiredService<HermesBridgeClient>(), sp.GetService<BridgeRecentChats>()));
+        services.TryAddSingleton<IMessageTransport>(sp => sp.GetRequiredService<HermesBridgeTransport>());
+        services.TryAddSingleton<IMessageSender>(sp => sp.GetRequiredService<IMessageTransport>());
+        services.AddGatedSender();
         return services;
     }
 
     /// <summary>
-    /// Adds the gateway loop (a hosted service) over the bridge, routing delivered messages to <typeparamref name="TAgent"/>.
-    /// Register the policy (<c>AddServiceConversationPolicy</c>) first: its hosted service opens the policy before the
-    /// gateway starts. <see cref="HermesBridgeGatewayOptions.JournalDirectory"/> is required.
+    /// Adds the gateway loop (<see cref="ServiceGateway"/>, run by a hosted service: <c>AddServiceGateway</c>) over the
+    /// bridge, routing delivered messages to <typeparamref name="TAgent"/>, and the bridge's recent chats for discovery
+    /// (its <c>/chats</c>, else the chats seen in received messages) unless the host registered its own source. Register
+    /// the policy (<c>AddServiceConversationPolicy</c>) first: its hosted service opens the policy before the gateway
+    /// starts. <see cref="ServiceGatewayOptions.JournalDirectory"/> is required; the bridge's session folder (LID
+    /// mappings) is <see cref="HermesBridgeOptions.SessionDirectory"/>.
     /// </summary>
-    public static IServiceCollection AddHermesBridgeGateway<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TAgent>(this IServiceCollection services, Action<HermesBridgeGatewayOptions> configure)
+    public static IServiceCollection AddHermesBridgeGateway<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TAgent>(this IServiceCollection services, Action<ServiceGatewayOptions> configure)
         where TAgent : class, IServiceAgent
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddHermesBridge();
-        services.Configure(configure);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IServiceAgent, TAgent>();
-        services.TryAddSingleton<TransportStatus>(); // the bridge's connection as /health says, for health checks
-
-        // Discovery from the bridge (its /chats, else the chats seen in events) unless the host registered its own source.
         services.TryAddSingleton<BridgeRecentChats>();
         if (services.FirstOrDefault(d => d.ServiceType == typeof(Hermes.ServicePolicy.Discovery.IRecentChatSource)) is { ImplementationType: { } implementation } existing
             && implementation == typeof(Hermes.ServicePolicy.Discovery.InMemoryRecentChatSource))
@@ -79,7 +77,6 @@ public static class HermesBridgeServiceCollectionExtensions
         }
 
         services.TryAddSingleton<Hermes.ServicePolicy.Discovery.IRecentChatSource>(sp => sp.GetRequiredService<BridgeRecentChats>());
-        services.AddHostedService<HermesBridgeGateway>();
-        return services;
+        return services.AddServiceGateway<TAgent>(configure);
     }
 }

@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Client;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
 using Microsoft.Extensions.DependencyInjection;

@@ -30,19 +30,19 @@ public class GatewayBridgeHealthTests : GatewayTestBase
         await host.StartAsync();
         var policy = host.Services.GetRequiredService<IServiceConversationPolicy>();
         await policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "Hola, quiero dar de baja la línea.", Initiator.Operator));
-        await WaitForAsync(a => a.Kind == "bridge" && a.Outcome == "disconnected");
+        await WaitForAsync(a => a.Kind == "transport" && a.Outcome == "disconnected");
 
         var pollsBefore = Bridge.Polls;
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.That(Bridge.Polls - pollsBefore, Is.LessThan(12), "backed off: at 20 ms a round it would have been about 75 polls");
         Assert.That(Bridge.SendRequests, Is.Zero, "no notice is posted to a bridge that would refuse it");
-        Assert.That(Activity.Count(a => a.Kind == "bridge"), Is.EqualTo(1), "disconnected is said once, not once per round");
+        Assert.That(Activity.Count(a => a.Kind == "transport"), Is.EqualTo(1), "disconnected is said once, not once per round");
         var health = host.Services.GetRequiredService<HealthCheckService>();
         var transport = (await health.CheckHealthAsync()).Entries[TransportHealthCheck.DefaultName];
         Assert.That((transport.Status, transport.Description), Is.EqualTo((HealthStatus.Degraded, "disconnected: the bridge says WhatsApp is not connected; messages wait until it is back")));
 
         Bridge.Connected = true;
-        await WaitForAsync(a => a.Kind == "bridge" && a.Outcome == "connected");
+        await WaitForAsync(a => a.Kind == "transport" && a.Outcome == "connected");
         await WaitForAsync(a => a.Kind == "notice" && a.Outcome == "draft_created");
         Assert.That(Bridge.Sent.Single().ChatId, Is.EqualTo(Owner));
         Assert.That((await health.CheckHealthAsync()).Entries[TransportHealthCheck.DefaultName].Status, Is.EqualTo(HealthStatus.Healthy));

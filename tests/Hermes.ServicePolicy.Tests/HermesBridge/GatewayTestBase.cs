@@ -7,10 +7,10 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
+using Hermes.ServicePolicy.Gateway;
 using Hermes.ServicePolicy.Gateway.Agents;
 using Hermes.ServicePolicy.HealthChecks;
 using Hermes.ServicePolicy.HermesBridge.Client;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
@@ -56,11 +56,14 @@ public abstract class GatewayTestBase
         var host = Host.CreateDefaultBuilder().ConfigureServices(services => services
             .AddServiceConversationPolicy(configure)
             .AddInMemoryServiceConversationState()
-            .AddHermesBridge(o => o.BaseAddress = Bridge.Address)
+            .AddHermesBridge(o =>
+            {
+                o.BaseAddress = Bridge.Address;
+                o.SessionDirectory = sessionDirectory;
+            })
             .AddHermesBridgeGateway<RecordingAgent>(o =>
             {
                 o.JournalDirectory = JournalDirectory;
-                o.SessionDirectory = sessionDirectory;
                 o.PollInterval = TimeSpan.FromMilliseconds(20);
                 o.MaxAttempts = maxAttempts;
                 o.OnActivity = a =>

@@ -8,8 +8,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Gateway.Agents;
+using Hermes.ServicePolicy.Gateway.Journal;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
@@ -59,7 +60,7 @@ public class GatewayTests : GatewayTestBase
     {
         using (var journal = InboundJournal.Open(JournalDirectory, DateTimeOffset.UtcNow))
         {
-            journal.Take([new BridgeEvent { MessageId = "m-lost", ChatId = Vodafone, Body = "¿Sigue ahí?" }]); // polled, then the process died
+            journal.Take([new IncomingMessage { MessageId = "m-lost", ChatId = Vodafone, Body = "¿Sigue ahí?" }]); // polled, then the process died
         }
 
         using var host = Build(o =>

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Gateway.Sending;
 using Hermes.ServicePolicy.HermesBridge.Client;
-using Hermes.ServicePolicy.HermesBridge.Sending;
+using Hermes.ServicePolicy.HermesBridge.Transport;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
 using Hermes.ServicePolicy.State;
@@ -108,7 +108,7 @@ public class HermesBridgeTests
     {
         await using var h = await CreateAsync(o => o.MaxNewServiceChatsPerDay = 1);
         await h.MakeAutonomousAsync(Vodafone);
-        var sender = new GatedSender(h.Policy, new HermesBridgeMessageSender(Client), TimeProvider.System);
+        var sender = new GatedSender(h.Policy, new HermesBridgeTransport(Client), TimeProvider.System);
 
         var draft = await sender.SendAsync(new OutboundRequest(Id(Movistar), "Hola", Initiator.Operator));
         Assert.That((draft.Decision.Outcome, draft.Report, _bridge.SendRequests), Is.EqualTo((OutboundOutcome.Draft, (SendReport?)null, 0)), "a draft never reaches the bridge");
@@ -139,7 +139,7 @@ public class HermesBridgeTests
     {
         await using var h = await CreateAsync(o => { o.SendJitterSeconds = 60; o.MaxConsecutiveAgentSendsWithoutReply = 10; }, random: new FixedRandom(45));
         await h.MakeAutonomousAsync(Vodafone);
-        var sender = new GatedSender(h.Policy, new HermesBridgeMessageSender(Client), h.Time);
+        var sender = new GatedSender(h.Policy, new HermesBridgeTransport(Client), h.Time);
 
         var pending = sender.SendAsync(new OutboundRequest(Id(Vodafone), "¿Novedades?", Initiator.Agent));
         await Task.Delay(100);
@@ -167,7 +167,7 @@ public class HermesBridgeTests
         await using var h = await CreateAsync(o => { o.SendJitterSeconds = 60; o.MaxConsecutiveAgentSendsWithoutReply = 10; }, random: new FixedRandom(40, 5, 0));
         await h.MakeAutonomousAsync(Vodafone);
         await h.MakeAutonomousAsync(Movistar);
-        var sender = new GatedSender(h.Policy, new HermesBridgeMessageSender(Client), h.Time);
+        var sender = new GatedSender(h.Policy, new HermesBridgeTransport(Client), h.Time);
 
         var first = await sender.ScheduleAsync(new OutboundRequest(Id(Vodafone), "uno", Initiator.Agent));
         var second = await sender.ScheduleAsync(new OutboundRequest(Id(Vodafone), "dos", Initiator.Agent));
@@ -194,14 +194,14 @@ public class HermesBridgeTests
         await using var services = new ServiceCollection()
             .AddHermesBridge(o => (o.BaseAddress, o.PreferLidChats, o.SendIdempotencyKeys) = (_bridge.Address, true, true))
             .BuildServiceProvider();
-        var sender = new GatedSender(h.Policy, new HermesBridgeMessageSender(services.GetRequiredService<HermesBridgeClient>()), h.Time, h.Policy);
+        var sender = new GatedSender(h.Policy, new HermesBridgeTransport(services.GetRequiredService<HermesBridgeClient>()), h.Time, h.Policy);
 
         var sent = await sender.SendAsync(new OutboundRequest(Id(Movistar), "¿Me confirman la baja?", Initiator.Agent));
         Assert.That((sent.Delivered, sent.Decision.Chat.ToString()), Is.EqualTo((true, Movistar)), "the policy still names the chat by its phone");
         Assert.That(_bridge.Sent[^1].ChatId, Is.EqualTo(MovistarLid), "the wire uses the LID");
         Assert.That(_bridge.LastSendHeaders["idempotency-key"], Is.EqualTo(sent.Decision.Send.ToString()));
 
-        var plain = await new GatedSender(h.Policy, new HermesBridgeMessageSender(Client), h.Time, h.Policy).SendAsync(new OutboundRequest(Id(Movistar), "Gracias", Initiator.Agent));
+        var plain = await new GatedSender(h.Policy, new HermesBridgeTransport(Client), h.Time, h.Policy).SendAsync(new OutboundRequest(Id(Movistar), "Gracias", Initiator.Agent));
         Assert.That((plain.Delivered, _bridge.Sent[^1].ChatId, _bridge.LastSendHeaders.ContainsKey("idempotency-key")), Is.EqualTo((true, Movistar, false)), "both are off by default");
     }
 
@@ -220,7 +220,7 @@ public class HermesBridgeTests
         await h.MakeAutonomousAsync(Movistar);
         spans.Clear();
 
-        var sent = await new GatedSender(h.Policy, new HermesBridgeMessageSender(Client), h.Time, h.Policy).SendAsync(new OutboundRequest(Id(Movistar), "Hola", Initiator.Agent));
+        var sent = await new GatedSender(h.Policy, new HermesBridgeTransport(Client), h.Time, h.Policy).SendAsync(new OutboundRequest(Id(Movistar), "Hola", Initiator.Agent));
         Assert.That(sent.Delivered, Is.True);
         var send = spans.Single(s => s.OperationName == "hermes.gateway.send");
         Assert.That((send.GetTagItem("hermes.outcome"), send.GetTagItem("hermes.chat")), Is.EqualTo(("delivered", (object)"346*****111@s.whatsapp.net")));

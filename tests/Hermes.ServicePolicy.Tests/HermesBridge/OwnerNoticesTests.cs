@@ -6,7 +6,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.HermesBridge.Client;
-using Hermes.ServicePolicy.HermesBridge.Gateway;
+using Hermes.ServicePolicy.Gateway.Routing;
+using Hermes.ServicePolicy.HermesBridge.Transport;
 using Hermes.ServicePolicy.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
@@ -30,11 +31,11 @@ public class OwnerNoticesTests : GatewayTestBase
         var activity = new List<string>();
 
         Bridge.NextSendResets = true;
-        var first = new OwnerNotices(client, JournalDirectory, (kind, _, outcome, _) => activity.Add($"{kind}:{outcome}"));
+        var first = new OwnerNotices(new HermesBridgeTransport(client), JournalDirectory, (kind, _, outcome, _) => activity.Add($"{kind}:{outcome}"));
         Assert.That(await first.ForwardAsync(h.Policy, default), Is.False, "the POST got no answer");
         Assert.That(File.Exists(Path.Combine(JournalDirectory, "notices.maybe-seen")), Is.True);
 
-        var restarted = new OwnerNotices(client, JournalDirectory, (kind, _, outcome, _) => activity.Add($"{kind}:{outcome}"));
+        var restarted = new OwnerNotices(new HermesBridgeTransport(client), JournalDirectory, (kind, _, outcome, _) => activity.Add($"{kind}:{outcome}"));
         Assert.That(await restarted.ForwardAsync(h.Policy, default), Is.True);
         var toOwner = Bridge.Sent.Where(s => s.ChatId == Owner).Select(s => s.Message).ToList();
         Assert.That(toOwner, Has.Count.EqualTo(2));

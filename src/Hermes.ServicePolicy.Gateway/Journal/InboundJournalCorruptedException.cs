@@ -1,12 +1,12 @@
 using System;
 using System.IO;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.Gateway.Journal;
 
 /// <summary>
 /// The gateway's inbound journal is damaged (a line other than a torn last one does not verify), or was written by an
 /// earlier version: the gateway does not start, so nothing in it is run and nothing is sent. The message names the
-/// file, the line and what is wrong; docs/hermes-bridge.md says how to recover.
+/// file, the line and what is wrong; docs/writing-a-transport.md#the-inbound-journal says how to recover.
 /// </summary>
 public sealed class InboundJournalCorruptedException : IOException
 {

@@ -3,16 +3,16 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.Policy;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.Gateway.Routing;
 
 /// <summary>
 /// Sends the owner's notices to every operator chat, in log order, and keeps the position of the last one delivered
 /// (<c>notices.position</c> beside the journal). A notice counts as delivered only when every message of it to every
-/// operator chat was answered 200. One that failed is offered again at a later round; when any of it may have reached
-/// the owner already (a part was sent, or the bridge did not answer: a timeout, a reset), it is offered again marked as
+/// operator chat was reported delivered by the transport. One that failed is offered again at a later round; when any of it may have reached
+/// the owner already (a part was sent, or the send's outcome is unknown: a timeout, a reset), it is offered again marked as
 /// possibly repeated, also after a restart (<c>notices.maybe-seen</c> names it; the position file keeps its one-number
 /// format, so an older gateway still reads it). Nothing behind it is sent first.
 /// </summary>
@@ -21,14 +21,14 @@ internal sealed class OwnerNotices
     /// <summary>The line that opens a notice offered again after it may have reached the owner.</summary>
     public const string MayRepeat = "(This may repeat a notice you already received.)";
 
-    private readonly HermesBridgeClient _bridge;
+    private readonly IMessageSender _transport;
     private readonly string _positionFile;
     private readonly string _maybeSeenFile;
     private readonly Action<string, string, string, string?> _report;
 
-    public OwnerNotices(HermesBridgeClient bridge, string journalDirectory, Action<string, string, string, string?> report)
+    public OwnerNotices(IMessageSender transport, string journalDirectory, Action<string, string, string, string?> report)
     {
-        _bridge = bridge;
+        _transport = transport;
         _positionFile = Path.Combine(journalDirectory, "notices.position");
         _maybeSeenFile = Path.Combine(journalDirectory, "notices.maybe-seen");
         _report = report;
@@ -60,16 +60,16 @@ internal sealed class OwnerNotices
                 for (var i = 0; i < messages.Count; i++)
                 {
                     var text = maybeSeen && i == 0 ? MayRepeat + "\n" + messages[i] : messages[i];
-                    var sent = await _bridge.SendTextAsync(owner.Chat, text, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (sent.IsOk)
+                    var sent = await SendAsync(owner.Chat, text, cancellationToken).ConfigureAwait(false);
+                    if (sent.Outcome == SendOutcome.Delivered)
                     {
                         anySent = true;
                         continue;
                     }
 
                     // Not delivered as a whole: offered again later, marked when the owner may have part of it already.
-                    _report("notice", owner.Chat.ToString(), sent.Status == BridgeStatus.Refused ? "failed" : "unknown", sent.Error);
-                    if (anySent || sent.Status != BridgeStatus.Refused || maybeSeen)
+                    _report("notice", owner.Chat.ToString(), sent.Outcome.ToCode(), sent.Error);
+                    if (anySent || sent.Outcome != SendOutcome.Failed || maybeSeen)
                     {
                         await WritePositionAsync(position, notice.Sequence, cancellationToken).ConfigureAwait(false);
                     }
@@ -85,6 +85,22 @@ internal sealed class OwnerNotices
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sends one of the gateway's own messages (no permit) and reports what happened; a transport that throws is
+    /// <see cref="SendOutcome.Unknown"/> with the exception's type (it may have sent).
+    /// </summary>
+    public async Task<SendReport> SendAsync(Identity.ChatId chat, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _transport.SendTextAsync(new OutgoingMessage(chat, text), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return SendReport.Unknown($"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private async Task<(long Position, long Uncertain)> ReadPositionAsync(CancellationToken cancellationToken)

@@ -2,19 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Gateway.Transport;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.Gateway.Journal;
 
 /// <summary>
-/// The gateway's local journal of inbound events (docs/hermes-bridge.md#the-inbound-journal): <c>GET /messages</c> is
-/// destructive, so every event taken is written (and flushed to disk) before it is decided, and marked done after; a
+/// The gateway's local journal of inbound messages (docs/writing-a-transport.md#the-inbound-journal): a transport's
+/// receive may be destructive (Hermes's <c>GET /messages</c> is), so every message taken is written (and flushed to disk) before it is decided, and marked done after; a
 /// crash in between loses nothing, the next start decides what was left. Events are known by chat and message id; the
 /// ids of decided events are remembered for <see cref="SeenWindow"/>, so a WhatsApp re-delivery is handled once.
 /// An event whose handling keeps failing is set aside after a bounded number of attempts, so the queue goes on.
 /// </summary>
 /// <remarks>
-/// Every field comes from the bridge and is untrusted, so no field can become a record: each line is one JSON object
+/// Every field comes from the transport and is untrusted, so no field can become a record: each line is one JSON object
 /// (<see cref="InboundJournalRecord"/>; line breaks, quotes and every non-ASCII character escaped) behind its own
 /// checksum. A torn last line (a crash mid-write, never acknowledged) is dropped; any other line that does not verify
 /// is damage, and the journal refuses to open (fail closed: nothing in it is run, nothing is sent).
@@ -26,7 +26,7 @@ internal sealed class InboundJournal : IDisposable
     public static readonly TimeSpan SeenWindow = TimeSpan.FromDays(7);
 
     private readonly string _path;
-    private readonly List<BridgeEvent> _pending = [];
+    private readonly List<IncomingMessage> _pending = [];
     private readonly Dictionary<InboundKey, long> _seen = [];
     private readonly Dictionary<InboundKey, int> _failures = [];
     private FileStream _file;
@@ -37,8 +37,8 @@ internal sealed class InboundJournal : IDisposable
         _file = file;
     }
 
-    /// <summary>Events taken from the bridge and not decided yet, oldest first.</summary>
-    public IReadOnlyList<BridgeEvent> Pending => _pending;
+    /// <summary>Messages taken from the transport and not decided yet, oldest first.</summary>
+    public IReadOnlyList<IncomingMessage> Pending => _pending;
 
     /// <summary>Opens (creating if needed) the journal in <paramref name="directory"/>, then rewrites it with only what still matters.</summary>
     /// <exception cref="InboundJournalCorruptedException">A line other than a torn last one does not verify.</exception>
@@ -56,15 +56,15 @@ internal sealed class InboundJournal : IDisposable
         return journal;
     }
 
-    public bool IsSeen(BridgeEvent e) => _seen.ContainsKey(InboundKey.Of(e));
+    public bool IsSeen(IncomingMessage e) => _seen.ContainsKey(InboundKey.Of(e));
 
     /// <summary>How many attempts at <paramref name="e"/> failed so far (durable: a restart does not reset it).</summary>
-    public int Failures(BridgeEvent e) => _failures.GetValueOrDefault(InboundKey.Of(e));
+    public int Failures(IncomingMessage e) => _failures.GetValueOrDefault(InboundKey.Of(e));
 
-    /// <summary>Writes events just taken from the bridge (the ones not seen or pending already), durably, and returns them.</summary>
-    public List<BridgeEvent> Take(IReadOnlyList<BridgeEvent> events)
+    /// <summary>Writes messages just taken from the transport (the ones not seen or pending already), durably, and returns them.</summary>
+    public List<IncomingMessage> Take(IReadOnlyList<IncomingMessage> events)
     {
-        var fresh = new List<BridgeEvent>();
+        var fresh = new List<IncomingMessage>();
         var lines = new StringBuilder();
         foreach (var e in events)
         {
@@ -84,10 +84,10 @@ internal sealed class InboundJournal : IDisposable
     }
 
     /// <summary>Marks an event decided (delivered, routed or dropped): durable, and remembered as seen.</summary>
-    public void Done(BridgeEvent e, DateTimeOffset now) => Close(e, InboundJournalRecord.Done, null, now);
+    public void Done(IncomingMessage e, DateTimeOffset now) => Close(e, InboundJournalRecord.Done, null, now);
 
     /// <summary>Records a failed attempt at the first pending event (durably); returns how many attempts failed so far.</summary>
-    public int Failed(BridgeEvent e, string error, DateTimeOffset now)
+    public int Failed(IncomingMessage e, string error, DateTimeOffset now)
     {
         var key = InboundKey.Of(e);
         var failures = _failures.GetValueOrDefault(key) + 1;
@@ -97,9 +97,9 @@ internal sealed class InboundJournal : IDisposable
     }
 
     /// <summary>Sets an event aside after repeated failures: never decided again, remembered as seen, so the queue goes on.</summary>
-    public void SetAside(BridgeEvent e, string error, DateTimeOffset now) => Close(e, InboundJournalRecord.Aside, error, now);
+    public void SetAside(IncomingMessage e, string error, DateTimeOffset now) => Close(e, InboundJournalRecord.Aside, error, now);
 
-    private void Close(BridgeEvent e, string kind, string? error, DateTimeOffset now)
+    private void Close(IncomingMessage e, string kind, string? error, DateTimeOffset now)
     {
         var key = InboundKey.Of(e);
         _pending.RemoveAll(p => InboundKey.Of(p) == key);
@@ -212,6 +212,6 @@ internal sealed class InboundJournal : IDisposable
     /// <summary>An event's identity: WhatsApp message ids are unique within a chat, not across chats.</summary>
     private readonly record struct InboundKey(string Chat, string Id)
     {
-        public static InboundKey Of(BridgeEvent e) => new(e.ChatId, e.MessageId);
+        public static InboundKey Of(IncomingMessage e) => new(e.ChatId, e.MessageId);
     }
 }

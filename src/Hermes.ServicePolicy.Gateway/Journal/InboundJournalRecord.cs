@@ -2,9 +2,9 @@ using System;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Hermes.ServicePolicy.HermesBridge.Client;
+using Hermes.ServicePolicy.Gateway.Transport;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.Gateway.Journal;
 
 /// <summary>
 /// One line of the inbound journal: <c>{checksum} {json}\n</c>, where the checksum is the first 8 bytes of the SHA-256 of
@@ -29,7 +29,7 @@ internal sealed class InboundJournalRecord
     public int Version { get; set; }
 
     /// <summary>Gets or sets the event taken (<c>take</c>).</summary>
-    public BridgeEvent? Event { get; set; }
+    public IncomingMessage? Event { get; set; }
 
     /// <summary>Gets or sets the event's chat (<c>failed</c>, <c>done</c>, <c>aside</c>).</summary>
     public string? Chat { get; set; }
@@ -49,7 +49,7 @@ internal sealed class InboundJournalRecord
     /// <summary>Appends the record as one line.</summary>
     public static StringBuilder Append(StringBuilder lines, InboundJournalRecord record)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, BridgeJson.Default.InboundJournalRecord);
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, GatewayJson.Default.InboundJournalRecord);
         return lines.Append(Checksum(json)).Append(' ').Append(Encoding.UTF8.GetString(json)).Append('\n');
     }
 
@@ -72,7 +72,7 @@ internal sealed class InboundJournalRecord
         InboundJournalRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize(json, BridgeJson.Default.InboundJournalRecord);
+            record = JsonSerializer.Deserialize(json, GatewayJson.Default.InboundJournalRecord);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {

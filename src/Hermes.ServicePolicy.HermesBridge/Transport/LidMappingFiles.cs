@@ -4,7 +4,7 @@ using System.IO;
 using System.Text.Json;
 using Hermes.ServicePolicy.Identity;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.HermesBridge.Transport;
 
 /// <summary>
 /// The phone ↔ LID pairs Baileys writes into the bridge's session folder (docs/bridge-interface.md §4): <c>lid-mapping-&lt;phone&gt;.json</c>

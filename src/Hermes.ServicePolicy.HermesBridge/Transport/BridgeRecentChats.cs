@@ -5,9 +5,10 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Discovery;
+using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.HermesBridge.Client;
 
-namespace Hermes.ServicePolicy.HermesBridge.Gateway;
+namespace Hermes.ServicePolicy.HermesBridge.Transport;
 
 /// <summary>
 /// The recent chats for discovery and name lookup: the bridge's <c>GET /chats</c> when it has it, otherwise the chats the
@@ -27,8 +28,8 @@ public sealed class BridgeRecentChats : IRecentChatSource
         _bridge = bridge;
     }
 
-    /// <summary>Records a chat seen in an event (metadata only).</summary>
-    public void Saw(BridgeEvent e)
+    /// <summary>Records a chat seen in a received message (metadata only).</summary>
+    public void Saw(IncomingMessage e)
     {
         ArgumentNullException.ThrowIfNull(e);
         _seen[e.ChatId] = new RecentChat(e.ChatId, e.IsGroup ? null : e.ChatName, e.IsGroup, e.Timestamp > 0 ? e.Timestamp : null);
