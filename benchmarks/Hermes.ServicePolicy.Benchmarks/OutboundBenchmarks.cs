@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading.Tasks;
 using System.Threading.RateLimiting;
 using BenchmarkDotNet.Attributes;
@@ -17,7 +18,9 @@ namespace Hermes.ServicePolicy.Benchmarks;
 /// so the ring of unconfirmed permits never overflows (it holds 1 024). The first three rows run with the agent's pacing
 /// off (<c>duplicate_send_minutes: 0</c>: the same text every time); the last runs a second policy with spacing (1 s),
 /// the daily cap (100 000) and the duplicate guard (10 minutes) on, its clock stepping 1 s per decision, over 1 000
-/// chats in turn with a text of their own (so nothing is refused: the cost of checking and counting is measured).
+/// chats in turn with a text of their own (so nothing is refused: the cost of checking and counting is measured). Every
+/// row runs with nobody listening to the policy's traces and with a listener recording every span (each decision and
+/// each report is a span then; docs/observability.md).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(IterationJob))]
@@ -35,6 +38,11 @@ public class OutboundBenchmarks
     private ServiceConversationPolicy _paced = null!;
     private OutboundRequest[] _pacedRequests = null!;
     private int _paces;
+    private ActivityListener? _listener;
+
+    /// <summary>Gets or sets whether a listener samples every span of the policy's source while the benchmark runs.</summary>
+    [Params(false, true)]
+    public bool Listening { get; set; }
 
     [GlobalSetup]
     public async Task Setup()
@@ -71,11 +79,13 @@ public class OutboundBenchmarks
         }));
         _limiter = new Hermes.ServicePolicy.RateLimiting.SlidingLogRateLimiter();
         _limiterClock = new SteppingTimeProvider(PolicyFixture.Start, TimeSpan.FromMilliseconds(500));
+        _listener = Listening ? PolicyFixture.ListenToTraces() : null;
     }
 
     [GlobalCleanup]
     public async Task Cleanup()
     {
+        _listener?.Dispose();
         await _policy.DisposeAsync();
         await _paced.DisposeAsync();
         _peer.Dispose();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Configuration;
@@ -44,6 +45,18 @@ internal static class PolicyFixture
     /// The result of a decision that completes synchronously (in-memory and file-store gating paths do): read without
     /// blocking, and an error if it ever did not, so a benchmark never waits on a task by blocking.
     /// </summary>
+    /// <summary>A listener that records every span of the policy's source, as a tracing host's would (dispose it to stop).</summary>
+    public static ActivityListener ListenToTraces()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == ServiceConversationTracing.ActivitySourceName,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
     public static T Completed<T>(ValueTask<T> pending)
         => pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("The decision did not complete synchronously.");
 

@@ -12,7 +12,8 @@ namespace Hermes.ServicePolicy.Benchmarks;
 /// What the policy's traces cost (docs/observability.md), with nobody listening to the <c>Hermes.ServicePolicy</c> source
 /// and with a listener that records every span: an approved chat's inbound decision (the hot path, never traced: it must
 /// keep its figure and 0 B either way) and an unknown chat's (the slow exit, a span while listened to), beside the
-/// <c>Dictionary</c> floor of <see cref="InboundKindsBenchmarks"/>.
+/// <c>Dictionary</c> floor of <see cref="InboundKindsBenchmarks"/>. The outbound hot path's rows with and without a
+/// listener are <see cref="OutboundBenchmarks"/>' (its permits must be reported between iterations).
 /// </summary>
 [MemoryDiagnoser]
 public class TracingBenchmarks
@@ -42,15 +43,7 @@ public class TracingBenchmarks
             _floor[PolicyFixture.Chat(i)] = i;
         }
 
-        if (Listening)
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = static source => source.Name == ServiceConversationTracing.ActivitySourceName,
-                Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
+        _listener = Listening ? PolicyFixture.ListenToTraces() : null;
     }
 
     [GlobalCleanup]
