@@ -20,12 +20,13 @@ namespace Hermes.ServicePolicy.Sample.Gateway;
 /// <c>gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR] [--agent …]</c>: the policy-gated gateway
 /// against a real (or fake) Hermes bridge, with a stand-in agent (<see cref="StandInAgent"/>) or, with
 /// <c>--agent openai --endpoint URL --model NAME</c>, a model behind any OpenAI-compatible endpoint using the policy's
-/// tools (<see cref="ChatClientAgent"/>; the key, if the endpoint needs one, in <c>OPENAI_API_KEY</c>). One JSON line per decision and send on
-/// stdout; exit 0 on SIGINT/SIGTERM once in-flight work is done.
+/// tools (<see cref="ChatClientAgent"/>; the key, if the endpoint needs one, in <c>OPENAI_API_KEY</c>). With
+/// <c>--console URL</c>, the owner's console on that loopback address (<see cref="GatewayConsole"/>). One JSON line per
+/// decision and send on stdout; exit 0 on SIGINT/SIGTERM once in-flight work is done.
 /// </summary>
 internal static class GatewayCommand
 {
-    public const string Usage = "usage: hermes-policy-sample gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR] [--agent stand-in | --agent openai --endpoint URL --model NAME]";
+    public const string Usage = "usage: hermes-policy-sample gateway --bridge URL [--state DIR] [--config FILE] [--session-dir DIR] [--agent stand-in | --agent openai --endpoint URL --model NAME] [--console http://127.0.0.1:PORT/]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
@@ -66,6 +67,13 @@ internal static class GatewayCommand
             return 2;
         }
 
+        Uri? consoleAddress = null;
+        if (options.TryGetValue("console", out var consoleUrl) && (consoleAddress = GatewayConsole.Parse(consoleUrl, out var consoleProblem)) is null)
+        {
+            await errors.WriteLineAsync(consoleProblem).ConfigureAwait(false);
+            return 2;
+        }
+
         var state = options.TryGetValue("state", out var stateDirectory) ? stateDirectory : Directory.CreateTempSubdirectory("hermes-gateway-").FullName;
         var writeLock = new object();
         void Line(JsonObject json)
@@ -77,7 +85,8 @@ internal static class GatewayCommand
             }
         }
 
-        var builder = Host.CreateApplicationBuilder();
+        var web = consoleAddress is null ? null : GatewayConsole.CreateBuilder(consoleAddress);
+        IHostApplicationBuilder builder = web is null ? Host.CreateApplicationBuilder() : web;
         builder.Logging.ClearProviders();
         builder.Configuration.Sources.Clear();
         if (options.TryGetValue("config", out var config))
@@ -107,7 +116,7 @@ internal static class GatewayCommand
         });
         try
         {
-            using var host = builder.Build();
+            using IHost host = web is null ? ((HostApplicationBuilder)builder).Build() : GatewayConsole.Build(web, consoleAddress!, Line);
             await host.RunAsync().ConfigureAwait(false); // SIGINT / SIGTERM stop it after in-flight work
             return 0;
         }

@@ -34,9 +34,9 @@ internal sealed class GatewayProcess : IDisposable
         });
     }
 
-    public static GatewayProcess Start(FakeBridge bridge, string config, string state)
+    public static GatewayProcess Start(FakeBridge bridge, string config, string state, params string[] more)
     {
-        var start = new ProcessStartInfo("dotnet", [SampleProcess.Dll(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", state])
+        var start = new ProcessStartInfo("dotnet", [SampleProcess.Dll(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", state, .. more])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

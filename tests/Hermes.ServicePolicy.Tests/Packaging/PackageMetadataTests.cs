@@ -23,7 +23,7 @@ public class PackageMetadataTests
 {
     private const string Origin = "https://github.com/example-org/Hermes.ServicePolicy.git";
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
-    private static readonly string[] Packages = ["Hermes.ServicePolicy", "Hermes.ServicePolicy.Extensions", "Hermes.ServicePolicy.PhoneNumbers", "Hermes.ServicePolicy.Gateway", "Hermes.ServicePolicy.AI"];
+    private static readonly string[] Packages = ["Hermes.ServicePolicy", "Hermes.ServicePolicy.Extensions", "Hermes.ServicePolicy.PhoneNumbers", "Hermes.ServicePolicy.Gateway", "Hermes.ServicePolicy.AI", "Hermes.ServicePolicy.Console"];
     private static readonly string[] Targets = ["net8.0", "net10.0"];
     private string _work = null!;
     private string _commit = null!;
@@ -118,6 +118,7 @@ public class PackageMetadataTests
 
     [TestCase("Hermes.ServicePolicy.Gateway", new string[0])]
     [TestCase("Hermes.ServicePolicy.AI", new[] { "Hermes.ServicePolicy.Gateway", "Microsoft.Extensions.AI.Abstractions" })]
+    [TestCase("Hermes.ServicePolicy.Console", new[] { "Hermes.ServicePolicy.Gateway" })] // ASP.NET Core is a framework reference, not a package
     public void A_companion_package_depends_on_the_core_and_only_what_it_names(string id, string[] others)
     {
         using var package = ZipFile.OpenRead(Path.Combine(_work, "out", $"{id}.0.1.0.nupkg"));
