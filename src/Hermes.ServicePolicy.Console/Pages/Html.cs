@@ -77,7 +77,7 @@ internal static class Html
         body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; }
         nav { background: #12372a; padding: .6rem 1rem; } nav a { color: #fff; margin-right: 1rem; text-decoration: none; }
         main { padding: 1rem; } table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd; padding: .4rem; text-align: left; vertical-align: top; }
-        pre.text { white-space: pre-wrap; margin: 0; font-family: inherit; } form { display: inline; } button { margin: .1rem; }
+        pre.text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-family: inherit; } form { display: inline; } button { margin: .1rem; }
         .result { padding: .6rem; border: 1px solid #999; } .denied { border-color: #b00020; }
         """;
 }

@@ -16,10 +16,14 @@ namespace Hermes.ServicePolicy.Tests.HermesBridge;
 internal static class LoopbackApp
 {
     /// <summary>Starts an app with the routes <paramref name="map"/> adds; returns it and its address (ending in <c>/</c>).</summary>
-    public static async Task<(WebApplication App, Uri Address)> StartAsync(Action<WebApplication> map)
+    public static Task<(WebApplication App, Uri Address)> StartAsync(Action<WebApplication> map) => StartAsync(_ => { }, map);
+
+    /// <summary>Starts an app with the services <paramref name="configure"/> adds and the routes <paramref name="map"/> adds.</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(Action<IServiceCollection> configure, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        configure(builder.Services);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         map(app);

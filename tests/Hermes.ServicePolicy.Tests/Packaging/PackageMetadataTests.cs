@@ -123,10 +123,24 @@ public class PackageMetadataTests
     {
         using var package = ZipFile.OpenRead(Path.Combine(_work, "out", $"{id}.0.1.0.nupkg"));
         var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var dependencies = nuspec.Descendants().Single(e => e.Name.LocalName == "dependencies"); // not frameworkReferences' groups
         foreach (var target in Targets)
         {
-            var group = nuspec.Descendants().Single(e => e.Name.LocalName == "group" && e.Attribute("targetFramework")?.Value == target);
+            var group = dependencies.Elements().Single(e => e.Name.LocalName == "group" && e.Attribute("targetFramework")?.Value == target);
             Assert.That(group.Elements().Select(d => d.Attribute("id")!.Value), Is.EquivalentTo(others.Prepend("Hermes.ServicePolicy")), target);
+        }
+    }
+
+    [Test]
+    public void The_console_package_asks_for_ASP_NET_Core_as_a_framework_on_both_targets()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(_work, "out", "Hermes.ServicePolicy.Console.0.1.0.nupkg"));
+        var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var references = nuspec.Descendants().Single(e => e.Name.LocalName == "frameworkReferences");
+        foreach (var target in Targets)
+        {
+            var group = references.Elements().Single(e => e.Attribute("targetFramework")?.Value == target);
+            Assert.That(group.Elements().Select(r => r.Attribute("name")!.Value), Is.EqualTo(new[] { "Microsoft.AspNetCore.App" }), target);
         }
     }
 
