@@ -82,18 +82,45 @@ internal sealed class ConsolePages(string prefix, ServiceConversationConsoleOpti
     {
         var policy = Policy(http);
         var query = http.Request.Query;
-        var filter = new HistoryQuery
+        // A filter that does not read is said, never dropped in silence (that would show every event as if it matched).
+        var problems = new List<string>();
+        var filter = new HistoryQuery();
+        if (Given(query, "chat") is { } chatText)
         {
-            Chat = ChatId.TryParse(query["chat"], out var chat) ? chat : null,
-            Types = PolicyEventTypes.TryParse(query["type"], out var type) ? new HashSet<PolicyEventType> { type } : null,
-            Since = DateTimeOffset.TryParse(query["since"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since) ? since : null,
-            AfterSequence = long.TryParse(query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after : 0,
-        };
-        var body = new StringBuilder("<form method=\"get\" action=\"").Text(prefix + "/audit").Append("\">")
+            filter = ChatId.TryParse(chatText, out var chat) ? filter with { Chat = chat } : Add(problems, filter, "the chat is not a JID or phone number");
+        }
+
+        if (Given(query, "type") is { } typeText)
+        {
+            filter = PolicyEventTypes.TryParse(typeText, out var type) ? filter with { Types = new HashSet<PolicyEventType> { type } } : Add(problems, filter, "the event type is not one the audit writes (such as draft_approved)");
+        }
+
+        if (Given(query, "since") is { } sinceText)
+        {
+            filter = DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since) ? filter with { Since = since } : Add(problems, filter, "the time is not ISO 8601 (such as 2026-12-07T09:00Z)");
+        }
+
+        if (Given(query, "after") is { } afterText)
+        {
+            filter = long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? filter with { AfterSequence = after } : Add(problems, filter, "the page position is not a number");
+        }
+
+        var body = new StringBuilder();
+        if (problems.Count > 0)
+        {
+            body.Append("<p class=\"result denied\">").Text("Not shown: " + string.Join("; ", problems) + ".").Append("</p>");
+        }
+
+        body.Append("<form method=\"get\" action=\"").Text(prefix + "/audit").Append("\">")
             .Append("<input name=\"chat\" placeholder=\"chat JID\" value=\"").Text(query["chat"]).Append("\"> ")
             .Append("<input name=\"type\" placeholder=\"event type\" value=\"").Text(query["type"]).Append("\"> ")
             .Append("<input name=\"since\" placeholder=\"since (ISO 8601)\" value=\"").Text(query["since"]).Append("\"> <button type=\"submit\">Filter</button></form>")
             .Append("<table><tr><th>#</th><th>When</th><th>Event</th><th>Chat</th><th>Actor</th><th>Reason</th><th>Text</th></tr>");
+        if (problems.Count > 0)
+        {
+            return Results.Content(Html.Page(prefix, "Audit timeline", body.Append("</table>")), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status400BadRequest);
+        }
+
         var shown = 0;
         var last = 0L;
         await foreach (var e in policy.ReadHistoryAsync(filter, cancellationToken).ConfigureAwait(false))
@@ -144,6 +171,14 @@ internal sealed class ConsolePages(string prefix, ServiceConversationConsoleOpti
     }
 
     public static ServiceConversationPolicy Policy(HttpContext http) => http.RequestServices.GetRequiredService<ServiceConversationPolicy>();
+
+    private static string? Given(IQueryCollection query, string key) => query[key] is { Count: > 0 } value && !string.IsNullOrEmpty(value[0]) ? value[0] : null;
+
+    private static HistoryQuery Add(List<string> problems, HistoryQuery filter, string problem)
+    {
+        problems.Add(problem);
+        return filter;
+    }
 
     private static AntiforgeryTokenSet Tokens(HttpContext http) => http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
 

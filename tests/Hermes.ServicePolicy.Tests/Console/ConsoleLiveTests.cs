@@ -45,6 +45,22 @@ public class ConsoleLiveTests
         Assert.That(await script.Content.ReadAsStringAsync(), Does.Contain("textContent").And.Not.Contain("innerHTML"));
     }
 
+    [Test]
+    public async Task The_timeline_filters_by_chat_and_type_and_says_when_a_filter_does_not_read()
+    {
+        await using var console = await ConsoleHost.StartAsync();
+        await console.Policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "Hola Movistar", Initiator.Operator));
+        await console.Policy.DecideOutboundAsync(new OutboundRequest(Id(Vodafone), "Hola Vodafone", Initiator.Operator));
+
+        var filtered = await (await console.GetAsync($"/service/audit?chat={Uri.EscapeDataString(Vodafone)}&type=first_contact_drafted")).Content.ReadAsStringAsync();
+        var bad = await console.GetAsync("/service/audit?type=no_such_event&since=yesterday");
+        var badPage = await bad.Content.ReadAsStringAsync();
+
+        Assert.That(filtered, Does.Contain("Hola Vodafone").And.Not.Contain("Hola Movistar").And.Not.Contain("policy_loaded"));
+        Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(badPage, Does.Contain("the event type is not one the audit writes").And.Contain("the time is not ISO 8601").And.Not.Contain("Hola"));
+    }
+
     private static async Task<string> NextDataAsync(StreamReader events, CancellationToken cancellationToken)
     {
         while (await events.ReadLineAsync(cancellationToken) is { } line)
