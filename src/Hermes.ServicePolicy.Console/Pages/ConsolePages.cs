@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Hermes.ServicePolicy.Discovery;
 using Hermes.ServicePolicy.Gateway.Transport;
 using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Policy;
@@ -53,13 +54,14 @@ internal sealed class ConsolePages(string prefix, ServiceConversationConsoleOpti
     {
         var policy = Policy(http);
         var tokens = Tokens(http);
-        var body = new StringBuilder("<table><tr><th>Chat</th><th>Status</th><th>Owner's hold</th><th>Last activity</th><th></th></tr>");
+        var body = new StringBuilder("<table><tr><th>Chat</th><th>Status</th><th>Owner's hold</th><th>Limits used</th><th>Last activity</th><th></th></tr>");
         foreach (var chat in policy.GetKnownChats())
         {
             var status = policy.GetStatus(chat.Chat);
-            body.Append("<tr><td>").Text(ChatLabel(policy, chat.Chat)).Append("</td><td>").Text(chat.Status.ToString().ToLowerInvariant())
+            body.Append("<tr><td>").Text(ChatLabel(policy, chat.Chat)).Append("</td><td>").Text(chat.Status.ToCode())
                 .Append("</td><td>").Text(status.OwnerActiveUntil is { } until ? "until " + Time(until) : "-")
-                .Append("</td><td>").Text(chat.LastActivity is { } at ? Time(at) : "-").Append("</td><td>");
+                .Append("</td><td>");
+            Limits(body, policy.GetLimitUsage(chat.Chat)).Append("</td><td>").Text(chat.LastActivity is { } at ? Time(at) : "-").Append("</td><td>");
             foreach (var action in new[] { "pause", "resume", "revoke", "handback" })
             {
                 body.Form(prefix + "/chats/action", tokens).Hidden("chat", chat.Chat.ToString()).Hidden("action", action).Submit(action == "handback" ? "hand back" : action);
@@ -69,7 +71,8 @@ internal sealed class ConsolePages(string prefix, ServiceConversationConsoleOpti
                 .Append("<select name=\"mode\" aria-label=\"mode\">");
             foreach (var mode in new[] { ServiceChatMode.DraftFirst, ServiceChatMode.DraftOnly, ServiceChatMode.Autonomous })
             {
-                body.Append("<option value=\"").Text(mode.ToCode()).Append("\">").Text(mode.ToCode()).Append("</option>");
+                var current = mode.ToCode() == chat.Status.ToCode() ? " selected" : string.Empty; // the chat's mode shown first
+                body.Append("<option value=\"").Text(mode.ToCode()).Append('"').Append(current).Append('>').Text(mode.ToCode()).Append("</option>");
             }
 
             body.Append("</select>").Submit("set mode").Append("</td></tr>");
@@ -169,6 +172,20 @@ internal sealed class ConsolePages(string prefix, ServiceConversationConsoleOpti
         body.Append("<tr><th>Configuration in force (policy_loaded)</th><td><pre class=\"text\">").Text(loaded ?? "-").Append("</pre></td></tr></table>");
         return Results.Content(Html.Page(prefix, "Status", body), "text/html; charset=utf-8");
     }
+
+    /// <summary>The chat's use of the agent's limits, a line each, with when each frees up.</summary>
+    private static StringBuilder Limits(StringBuilder html, ChatLimitUsage usage)
+    {
+        html.Append("<span class=\"limit\">this hour: ").Text(usage.SentThisHour is { } hour ? Used(hour, usage.HourlyLimit) + FreesAt(usage.HourlyFreesAt) : "counted by the host's limiter")
+            .Append("</span><br><span class=\"limit\">in a row: ").Text(Used(usage.InARow, usage.InARowLimit) + (usage.InARow > 0 ? ", a reply frees it" : string.Empty))
+            .Append("</span><br><span class=\"limit\">today, all chats: ").Text(usage.AgentSendsToday is { } day ? Used(day, usage.DailyLimit) + FreesAt(usage.DailyFreesAt) : "no daily cap")
+            .Append("</span>");
+        return html;
+    }
+
+    private static string Used(int count, int limit) => string.Create(CultureInfo.InvariantCulture, $"{count} of {limit}");
+
+    private static string FreesAt(DateTimeOffset? at) => at is { } time ? ", one frees at " + Time(time) : string.Empty;
 
     public static ServiceConversationPolicy Policy(HttpContext http) => http.RequestServices.GetRequiredService<ServiceConversationPolicy>();
 

@@ -89,6 +89,25 @@ internal sealed partial class AgentSends
         }
     }
 
+    /// <summary>The agent's permits counted in the day before <paramref name="now"/> (failed ones not), and when the oldest leaves it.</summary>
+    public (int Count, DateTimeOffset? OldestLeavesAt) DailyUsage(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            DropOlderThan(now.UtcTicks - Day.Ticks);
+            for (var i = 0; i < _count; i++)
+            {
+                ref var entry = ref _ring[(_head + i) % _ring.Length];
+                if (!entry.Failed)
+                {
+                    return (_count - _failed, new DateTimeOffset(entry.Ticks + Day.Ticks, TimeSpan.Zero));
+                }
+            }
+
+            return (0, null);
+        }
+    }
+
     /// <summary>When the text was permitted to the chat within the window: the time until that permit leaves it; otherwise zero.</summary>
     public TimeSpan UntilDuplicateLeaves(ChatId chat, ulong fingerprint, DateTimeOffset now, TimeSpan window)
     {

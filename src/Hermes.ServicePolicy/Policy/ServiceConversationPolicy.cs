@@ -185,6 +185,9 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     /// <inheritdoc />
     public ChatStatus GetStatus(ChatId chat) => _more.Queries.GetStatus(chat);
 
+    /// <summary>What the chat has used of the agent's send limits now, and when each frees up (for the owner's views).</summary>
+    public ChatLimitUsage GetLimitUsage(ChatId chat) => _more.Queries.GetLimitUsage(chat);
+
     /// <inheritdoc />
     ServiceChatStatus IKnownChatSource.GetStatus(ChatId chat) => GetStatus(chat).Status;
 

@@ -24,6 +24,12 @@ internal interface IRateLimiterState
     int PruneIdle(DateTimeOffset now);
 
     /// <summary>
+    /// The chat's autonomous sends in the hour before <paramref name="now"/> and when the oldest of them leaves it; null
+    /// when the limiter is the host's own (its counts are its own).
+    /// </summary>
+    (int Count, DateTimeOffset? OldestLeavesAt)? HourlyUsage(ChatId chat, DateTimeOffset now);
+
+    /// <summary>
     /// Acquires an autonomous send as <see cref="IRateLimiter.TryAcquireAutonomousSend"/> does, using (and filling)
     /// <paramref name="cache"/>, a per-chat reference the policy keeps in the chat's slot, so the hot path takes no lookup.
     /// </summary>
@@ -47,6 +53,8 @@ internal sealed class HostRateLimiterState : IRateLimiterState
     }
 
     public int PruneIdle(DateTimeOffset now) => 0;
+
+    public (int Count, DateTimeOffset? OldestLeavesAt)? HourlyUsage(ChatId chat, DateTimeOffset now) => null;
 
     public RateLimitDecision TryAcquireAutonomousSend(ChatId chat, DateTimeOffset now, int hourlyLimit, int consecutiveLimit, ref object? cache)
         => _limiter.TryAcquireAutonomousSend(chat, now, hourlyLimit, consecutiveLimit);

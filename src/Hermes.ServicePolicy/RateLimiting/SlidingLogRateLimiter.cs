@@ -13,7 +13,7 @@ namespace Hermes.ServicePolicy.RateLimiting;
 /// buffer), so a limit is never exceeded at a window edge as fixed windows allow. Each window takes a short lock of
 /// its own; chats never contend with one another. Steady-state acquires allocate nothing.
 /// </summary>
-public sealed class SlidingLogRateLimiter : IRateLimiter, IRateLimiterState
+public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterState
 {
     private static readonly TimeSpan Day = TimeSpan.FromHours(24);
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);

@@ -69,6 +69,9 @@ internal sealed class TimestampWindow
         Count++;
     }
 
+    /// <summary>The oldest time in the window, or null when it is empty.</summary>
+    public long? Oldest => Count > 0 ? _ring[_head] : null;
+
     public DateTimeOffset[] ToTimes()
     {
         var times = new DateTimeOffset[Count];

@@ -1,5 +1,6 @@
 #if NET10_0_OR_GREATER
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -59,6 +60,23 @@ public class ConsoleLiveTests
         Assert.That(filtered, Does.Contain("Hola Vodafone").And.Not.Contain("Hola Movistar").And.Not.Contain("policy_loaded"));
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(badPage, Does.Contain("the event type is not one the audit writes").And.Contain("the time is not ISO 8601").And.Not.Contain("Hola"));
+    }
+
+    [Test]
+    public async Task The_chats_page_shows_the_limits_a_chat_has_used_and_when_they_free_up()
+    {
+        await using var console = await ConsoleHost.StartAsync();
+        Assert.That((await console.Policy.ApproveChatAsync(Id(Movistar), "owner", ServiceChatMode.Autonomous)).Ok, Is.True);
+        var decision = await console.Policy.DecideOutboundAsync(new OutboundRequest(Id(Movistar), "¿Y mi factura?", Initiator.Agent));
+        Assert.That(decision.IsPermitted, Is.True, decision.Explain());
+        var limits = console.Policy.GetLimitUsage(Id(Movistar));
+
+        var page = await (await console.GetAsync("/service/chats")).Content.ReadAsStringAsync();
+
+        Assert.That(page, Does.Contain("<th>Limits used</th>"));
+        Assert.That(page, Does.Contain($"this hour: 1 of {limits.HourlyLimit}, one frees at {limits.HourlyFreesAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}"));
+        Assert.That(page, Does.Contain($"in a row: 1 of {limits.InARowLimit}, a reply frees it"));
+        Assert.That(page, Does.Contain("today, all chats: no daily cap"));
     }
 
     private static async Task<string> NextDataAsync(StreamReader events, CancellationToken cancellationToken)

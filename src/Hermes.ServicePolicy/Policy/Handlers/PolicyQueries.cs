@@ -42,6 +42,29 @@ internal sealed class PolicyQueries
         return new ChatStatus(view.Primary, _state.StatusOf(view, now), view.IsService ? view.Session : null, alias) { OwnerActiveUntil = held > now ? held : null };
     }
 
+    /// <summary>The chat's use of the agent's send limits now (docs/owner-console.md); reads the counters, decides nothing.</summary>
+    public ChatLimitUsage GetLimitUsage(ChatId chat)
+    {
+        var configuration = _core.Settings.Current;
+        var primary = _state.PrimaryOf(chat);
+        var now = _core.Time.GetUtcNow();
+        var hourly = _core.LimiterState.HourlyUsage(primary, now);
+        (int Count, DateTimeOffset? OldestLeavesAt)? daily = configuration.MaxAgentSendsPerDay > 0 ? _state.AgentSends.DailyUsage(now) : null;
+        return new ChatLimitUsage
+        {
+            Chat = primary,
+            At = now,
+            SentThisHour = hourly?.Count,
+            HourlyLimit = configuration.MaxAutoSendsPerHour,
+            HourlyFreesAt = hourly?.OldestLeavesAt,
+            InARow = _core.Limiter.CountConsecutiveSends(primary),
+            InARowLimit = configuration.MaxConsecutiveSends,
+            AgentSendsToday = daily?.Count,
+            DailyLimit = configuration.MaxAgentSendsPerDay,
+            DailyFreesAt = daily?.OldestLeavesAt,
+        };
+    }
+
     /// <summary>
     /// Probes what decisions stand on: a read of the store after the policy's position (nothing is written), the
     /// counters' last save, the outbound switch and the audit backlog (docs/observability.md).
