@@ -95,16 +95,7 @@ internal sealed partial class AgentSends
         lock (_lock)
         {
             DropOlderThan(now.UtcTicks - Day.Ticks);
-            for (var i = 0; i < _count; i++)
-            {
-                ref var entry = ref _ring[(_head + i) % _ring.Length];
-                if (!entry.Failed)
-                {
-                    return (_count - _failed, new DateTimeOffset(entry.Ticks + Day.Ticks, TimeSpan.Zero));
-                }
-            }
-
-            return (0, null);
+            return OldestCounted() is { } oldest ? (_count - _failed, new DateTimeOffset(oldest + Day.Ticks, TimeSpan.Zero)) : (0, null);
         }
     }
 
@@ -240,16 +231,22 @@ internal sealed partial class AgentSends
             return TimeSpan.Zero;
         }
 
+        return OldestCounted() is { } oldest ? TimeSpan.FromTicks(Math.Max(oldest + Day.Ticks - now, 1)) : TimeSpan.Zero;
+    }
+
+    /// <summary>When the oldest permit the daily cap counts (a failed one is not counted) was recorded, or null when none is.</summary>
+    private long? OldestCounted()
+    {
         for (var i = 0; i < _count; i++)
         {
             ref var entry = ref _ring[(_head + i) % _ring.Length];
             if (!entry.Failed)
             {
-                return TimeSpan.FromTicks(Math.Max(entry.Ticks + Day.Ticks - now, 1));
+                return entry.Ticks;
             }
         }
 
-        return TimeSpan.Zero;
+        return null;
     }
 
     private TimeSpan Duplicate(ChatId chat, ulong fingerprint, long now, long window)

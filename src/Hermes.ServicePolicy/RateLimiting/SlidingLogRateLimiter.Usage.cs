@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using Hermes.ServicePolicy.Identity;
 
 namespace Hermes.ServicePolicy.RateLimiting;
@@ -10,14 +9,9 @@ public sealed partial class SlidingLogRateLimiter
     /// <inheritdoc />
     (int Count, DateTimeOffset? OldestLeavesAt)? IRateLimiterState.HourlyUsage(ChatId chat, DateTimeOffset now)
     {
-        if (!_chats.TryGetValue(chat, out var counters))
+        if (Find(chat) is not { } counters)
         {
             return (0, null);
-        }
-
-        while (Volatile.Read(ref counters.MergedInto) is { } merged)
-        {
-            counters = merged;
         }
 
         lock (counters.Gate)

@@ -127,11 +127,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     {
         while (true)
         {
-            var counters = _chats.GetOrAdd(chat, static c => new ChatCounters(c));
-            while (Volatile.Read(ref counters.MergedInto) is { } merged)
-            {
-                counters = merged;
-            }
+            var counters = Current(_chats.GetOrAdd(chat, static c => new ChatCounters(c)));
 
             lock (counters.Gate)
             {
@@ -152,14 +148,9 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     /// <inheritdoc />
     public void ReleaseAutonomousSend(ChatId chat, DateTimeOffset acquiredAt)
     {
-        if (!_chats.TryGetValue(chat, out var counters))
+        if (Find(chat) is not { } counters)
         {
             return;
-        }
-
-        while (Volatile.Read(ref counters.MergedInto) is { } merged)
-        {
-            counters = merged;
         }
 
         lock (counters.Gate)
@@ -174,14 +165,9 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     /// <inheritdoc />
     public int CountConsecutiveSends(ChatId chat)
     {
-        if (!_chats.TryGetValue(chat, out var counters))
+        if (Find(chat) is not { } counters)
         {
             return 0;
-        }
-
-        while (Volatile.Read(ref counters.MergedInto) is { } merged)
-        {
-            counters = merged;
         }
 
         return Volatile.Read(ref counters.Consecutive);
@@ -190,14 +176,9 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     /// <inheritdoc />
     public bool RecordReply(ChatId chat)
     {
-        if (!_chats.TryGetValue(chat, out var counters))
+        if (Find(chat) is not { } counters)
         {
             return false;
-        }
-
-        while (Volatile.Read(ref counters.MergedInto) is { } merged)
-        {
-            counters = merged;
         }
 
         if (Volatile.Read(ref counters.Consecutive) != 0)
@@ -251,6 +232,20 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     }
 
     // Allocation-free after the first time: the flag makes each chat's counters queue at most once between captures.
+    /// <summary>The chat's counters, where they live now (a linked chat's are merged into its alias's), or null when it has none.</summary>
+    private ChatCounters? Find(ChatId chat) => _chats.TryGetValue(chat, out var counters) ? Current(counters) : null;
+
+    /// <summary>Follows the merges: the counters a chat's old counters were merged into when it was linked to another identity.</summary>
+    private static ChatCounters Current(ChatCounters counters)
+    {
+        while (Volatile.Read(ref counters.MergedInto) is { } merged)
+        {
+            counters = merged;
+        }
+
+        return counters;
+    }
+
     private void MarkChanged(ChatCounters counters)
     {
         if (Interlocked.CompareExchange(ref counters.Changed, 1, 0) == 0)
