@@ -1,5 +1,7 @@
-using System.Threading.Tasks;
+using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Identity;
@@ -9,7 +11,10 @@ namespace Hermes.ServicePolicy.Benchmarks;
 
 /// <summary>
 /// The inbound decision for an approved chat against the physical floor (one dictionary lookup on the same key),
-/// as the number of service chats in runtime state (N) and of configured patterns (P) grows.
+/// as the number of service chats in runtime state (N) and of configured patterns (P) grows. A row's figure moves from
+/// one process to the next on a shared machine, so a few rows can be run over several launches: the environment
+/// variables <c>HERMES_BENCH_N</c> and <c>HERMES_BENCH_P</c> (comma-separated values) replace the sizes, e.g.
+/// <c>HERMES_BENCH_N=10,1000000 HERMES_BENCH_P=10 dotnet run … --filter '*InboundScale*' --job short --launchCount 5</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class InboundScaleBenchmarks
@@ -20,11 +25,17 @@ public class InboundScaleBenchmarks
     private InboundMessage _patternApproved;
     private ChatId _key;
 
-    [Params(10, 1_000, 100_000, 1_000_000)]
+    [ParamsSource(nameof(Ns))]
     public int N { get; set; }
 
-    [Params(0, 10, 10_000)]
+    [ParamsSource(nameof(Ps))]
     public int P { get; set; }
+
+    /// <summary>The numbers of service chats: 10, 1 000, 100 000 and 1 000 000 unless <c>HERMES_BENCH_N</c> says others.</summary>
+    public static IEnumerable<int> Ns => Sizes("HERMES_BENCH_N", [10, 1_000, 100_000, 1_000_000]);
+
+    /// <summary>The numbers of patterns: 0, 10 and 10 000 unless <c>HERMES_BENCH_P</c> says others.</summary>
+    public static IEnumerable<int> Ps => Sizes("HERMES_BENCH_P", [0, 10, 10_000]);
 
     [GlobalSetup]
     public async Task Setup()
@@ -49,6 +60,26 @@ public class InboundScaleBenchmarks
 
     [GlobalCleanup]
     public Task Cleanup() => _policy.DisposeAsync().AsTask();
+
+    private static int[] Sizes(string variable, int[] defaults)
+    {
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return defaults;
+        }
+
+        var values = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var sizes = new int[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            sizes[i] = int.TryParse(values[i], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+                ? size
+                : throw new ArgumentException($"{variable} is a comma-separated list of sizes, not '{text}'.");
+        }
+
+        return sizes;
+    }
 
     [Benchmark(Baseline = true, Description = "floor: Dictionary<ChatId,int>.TryGetValue")]
     public bool Floor() => _floor.TryGetValue(_key, out _);

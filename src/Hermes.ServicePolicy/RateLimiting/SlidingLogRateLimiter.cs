@@ -21,6 +21,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     private readonly TimestampWindow _newChats = new();
     private readonly ConcurrentDictionary<ChatId, ChatCounters> _chats = new();
     private readonly ConcurrentQueue<ChatCounters> _changed = new();
+    private int _chatsInARun; // chats whose sends in a row are above zero: a reply while none is asks no dictionary
 
     /// <summary>Gets how many new chats are counted in the 24 h before <paramref name="now"/>.</summary>
     public int CountNewChats(DateTimeOffset now)
@@ -114,7 +115,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
             var decision = counters.Hourly.TryAdd(now.UtcTicks, Hour.Ticks, hourlyLimit, ReasonCode.HourlySendLimit);
             if (decision.IsAcquired)
             {
-                counters.Consecutive++;
+                SetConsecutive(counters, counters.Consecutive + 1);
                 MarkChanged(counters);
             }
 
@@ -137,7 +138,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
                 }
 
                 counters.Hourly.Add(sentAt.UtcTicks);
-                counters.Consecutive++;
+                SetConsecutive(counters, counters.Consecutive + 1);
             }
 
             MarkChanged(counters);
@@ -156,7 +157,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
         lock (counters.Gate)
         {
             counters.Hourly.Remove(acquiredAt.UtcTicks);
-            counters.Consecutive = Math.Max(0, counters.Consecutive - 1);
+            SetConsecutive(counters, Math.Max(0, counters.Consecutive - 1));
         }
 
         MarkChanged(counters);
@@ -165,7 +166,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     /// <inheritdoc />
     public int CountConsecutiveSends(ChatId chat)
     {
-        if (Find(chat) is not { } counters)
+        if (Volatile.Read(ref _chatsInARun) == 0 || Find(chat) is not { } counters)
         {
             return 0;
         }
@@ -176,7 +177,9 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
     /// <inheritdoc />
     public bool RecordReply(ChatId chat)
     {
-        if (Find(chat) is not { } counters)
+        // No chat has a send in a row (a reply to a chat the agent has not written to, the usual case for a chat
+        // approved by a pattern, which has no slot to remember it): nothing to reset, and no lookup.
+        if (Volatile.Read(ref _chatsInARun) == 0 || Find(chat) is not { } counters)
         {
             return false;
         }
@@ -185,7 +188,7 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
         {
             lock (counters.Gate)
             {
-                counters.Consecutive = 0;
+                SetConsecutive(counters, 0);
             }
 
             MarkChanged(counters);
@@ -220,9 +223,9 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
                     target.Hourly.Add(sent.UtcTicks);
                 }
 
-                target.Consecutive += source.Consecutive; // one chat: the agent's sends to either identity were in a row
+                SetConsecutive(target, target.Consecutive + source.Consecutive); // one chat: the agent's sends to either identity were in a row
                 source.Hourly.Expire(long.MaxValue);
-                source.Consecutive = 0;
+                SetConsecutive(source, 0);
                 Volatile.Write(ref source.MergedInto, target);
             }
         }
@@ -246,124 +249,22 @@ public sealed partial class SlidingLogRateLimiter : IRateLimiter, IRateLimiterSt
         return counters;
     }
 
+    /// <summary>Sets a chat's sends in a row (under its gate), keeping the count of chats in a run.</summary>
+    private void SetConsecutive(ChatCounters counters, int value)
+    {
+        if ((counters.Consecutive == 0) != (value == 0))
+        {
+            Interlocked.Add(ref _chatsInARun, value == 0 ? -1 : 1); // before a reply can read the chat's new count
+        }
+
+        counters.Consecutive = value;
+    }
+
     private void MarkChanged(ChatCounters counters)
     {
         if (Interlocked.CompareExchange(ref counters.Changed, 1, 0) == 0)
         {
             _changed.Enqueue(counters);
-        }
-    }
-
-    /// <inheritdoc />
-    public RateLimiterState CaptureChanges(DateTimeOffset now)
-    {
-        var chats = new List<ChatSendWindow>();
-        while (_changed.TryDequeue(out var counters))
-        {
-            Volatile.Write(ref counters.Changed, 0); // before the copy: a change racing it queues the chat again
-            lock (counters.Gate)
-            {
-                counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
-                chats.Add(new ChatSendWindow(counters.Chat, counters.MergedInto is null ? counters.Hourly.ToTimes() : [], counters.MergedInto is null ? counters.Consecutive : 0));
-            }
-        }
-
-        return new RateLimiterState(chats);
-    }
-
-    /// <summary>
-    /// Forgets the counters of chats with no send in the last hour and none in a row (called by the policy's sweep),
-    /// so chats that once sent do not cost memory for ever. A caller holding them in a cache finds them retired and
-    /// looks the chat up again.
-    /// </summary>
-    /// <returns>How many were forgotten.</returns>
-    public int PruneIdle(DateTimeOffset now)
-    {
-        var pruned = 0;
-        foreach (var (chat, counters) in _chats)
-        {
-            lock (counters.Gate)
-            {
-                counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
-                if (counters.Hourly.Count != 0 || counters.Consecutive != 0 || Volatile.Read(ref counters.Changed) != 0)
-                {
-                    continue;
-                }
-
-                Volatile.Write(ref counters.Retired, true);
-                _chats.TryRemove(new KeyValuePair<ChatId, ChatCounters>(chat, counters));
-                pruned++;
-            }
-        }
-
-        return pruned;
-    }
-
-    /// <summary>Gets how many chats have counters in memory.</summary>
-    public int ChatCount => _chats.Count;
-
-    /// <inheritdoc />
-    public RateLimiterState CaptureState(DateTimeOffset now)
-    {
-        var chats = new List<ChatSendWindow>();
-        foreach (var (chat, counters) in _chats)
-        {
-            lock (counters.Gate)
-            {
-                counters.Hourly.Expire(now.UtcTicks - Hour.Ticks);
-                if (counters.MergedInto is not null || (counters.Hourly.Count == 0 && counters.Consecutive == 0))
-                {
-                    continue;
-                }
-
-                chats.Add(new ChatSendWindow(chat, counters.Hourly.ToTimes(), counters.Consecutive));
-            }
-        }
-
-        List<DateTimeOffset> newChats;
-        lock (_newChats)
-        {
-            _newChats.Expire(now.UtcTicks - Day.Ticks);
-            newChats = [.. _newChats.ToTimes()];
-        }
-
-        return new RateLimiterState(chats) { NewChats = newChats };
-    }
-
-    /// <inheritdoc />
-    public void RestoreState(RateLimiterState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        foreach (var window in state.Chats)
-        {
-            var counters = _chats.GetOrAdd(window.Chat, static c => new ChatCounters(c));
-            while (counters.MergedInto is { } merged)
-            {
-                counters = merged;
-            }
-
-            lock (counters.Gate)
-            {
-                counters.Hourly.Expire(long.MaxValue);
-                foreach (var sent in window.Sends)
-                {
-                    counters.Hourly.Add(sent.UtcTicks);
-                }
-
-                counters.Consecutive = window.Consecutive;
-            }
-        }
-
-        if (state.NewChats is { } newChats)
-        {
-            lock (_newChats)
-            {
-                _newChats.Expire(long.MaxValue);
-                foreach (var at in newChats)
-                {
-                    _newChats.Add(at.UtcTicks);
-                }
-            }
         }
     }
 

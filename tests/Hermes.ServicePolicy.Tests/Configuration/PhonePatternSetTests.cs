@@ -58,6 +58,85 @@ public class PhonePatternSetTests
         });
     }
 
+    [Test]
+    public void A_large_set_agrees_with_a_string_prefix_for_every_number()
+    {
+        // Thousands of patterns fill the open-addressed table with collisions and long probe runs.
+        var random = new Random(7);
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        while (prefixes.Count < 5_000)
+        {
+            prefixes.Add(RandomNumber(random, random.Next(6, 16)).ToString(CultureInfo.InvariantCulture));
+        }
+
+        var set = new PhonePatternSet([.. prefixes]);
+        var failures = new List<string>();
+        foreach (var prefix in prefixes)
+        {
+            var number = ulong.Parse(prefix + "123", CultureInfo.InvariantCulture);
+            if (!set.Matches(number))
+            {
+                failures.Add($"{number} under {prefix}");
+            }
+        }
+
+        for (var i = 0; i < 20_000; i++)
+        {
+            var number = RandomNumber(random, random.Next(6, 19));
+            var text = number.ToString(CultureInfo.InvariantCulture);
+            var expected = false;
+            for (var length = 1; length <= text.Length && !expected; length++)
+            {
+                expected = prefixes.Contains(text[..length]);
+            }
+
+            if (set.Matches(number) != expected)
+            {
+                failures.Add($"{number}: expected {expected}");
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    [Test]
+    public void Dividing_by_a_power_of_ten_by_a_multiply_agrees_with_the_division()
+    {
+        // Where a multiply-high by a reciprocal goes wrong is next to a multiple of the divisor and at the top of the
+        // range: every exponent, each side of multiples up to 2^60, and random values of every size.
+        var random = new Random(20261207);
+        var failures = new List<string>();
+        for (var exponent = 0; exponent <= 19; exponent++)
+        {
+            var divisor = 1UL;
+            for (var i = 0; i < exponent; i++)
+            {
+                divisor *= 10;
+            }
+
+            var values = new List<ulong> { 0, 1, divisor - 1, divisor, divisor + 1, (1UL << 60) - 1, 1UL << 60, ulong.MaxValue };
+            for (var i = 0; i < 2_000; i++)
+            {
+                var multiple = (ulong)random.NextInt64(0, (long)Math.Min((ulong)long.MaxValue, ((1UL << 60) / divisor) + 1));
+                var at = multiple * divisor;
+                values.Add(at);
+                values.Add(at - 1);
+                values.Add(at + 1);
+                values.Add((ulong)random.NextInt64() >> random.Next(0, 63));
+            }
+
+            foreach (var value in values)
+            {
+                if (PhonePatternSet.DivideByPowerOfTen(value, exponent) != value / divisor)
+                {
+                    failures.Add($"{value} / 10^{exponent}");
+                }
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
+    }
+
     [TestCase("")]
     [TestCase("12345678901234567890")]
     [TestCase("34 600")]

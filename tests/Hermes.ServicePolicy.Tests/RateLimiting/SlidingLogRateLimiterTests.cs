@@ -100,6 +100,38 @@ public class SlidingLogRateLimiterTests
     }
 
     [Test]
+    public void A_reply_finds_every_run_however_it_began_and_none_once_they_have_ended()
+    {
+        // A reply skips the lookup while no chat is in a run; each way a run begins or ends must keep that count right.
+        var other = ChatId.Parse("34600999888@s.whatsapp.net");
+        var lid = ChatId.Parse("123456789012345@lid");
+        var limiter = new SlidingLogRateLimiter();
+        Assert.That(limiter.RecordReply(Chat), Is.False, "nobody has sent");
+
+        limiter.TryAcquireAutonomousSend(Chat, T0, 10, 5);
+        limiter.RecordAutonomousSend(other, T0);
+        Assert.That(limiter.RecordReply(other), Is.True, "a replayed send");
+        Assert.That(limiter.CountConsecutiveSends(Chat), Is.EqualTo(1), "another chat's run is its own");
+
+        limiter.ReleaseAutonomousSend(Chat, T0);
+        Assert.That(limiter.CountConsecutiveSends(Chat), Is.Zero);
+        Assert.That(limiter.RecordReply(Chat), Is.False, "a released send ended the run");
+
+        limiter.TryAcquireAutonomousSend(lid, T0, 10, 5);
+        limiter.MergeChats(lid, Chat);
+        Assert.That(limiter.CountConsecutiveSends(Chat), Is.EqualTo(1), "a linked identity's run moves with its counters");
+        Assert.That(limiter.RecordReply(Chat), Is.True);
+        Assert.That(limiter.RecordReply(Chat), Is.False);
+
+        var restored = new SlidingLogRateLimiter();
+        restored.RestoreState(new RateLimiterState([new ChatSendWindow(Chat, [T0], 2)]));
+        Assert.That(restored.CountConsecutiveSends(Chat), Is.EqualTo(2), "a restored run");
+        Assert.That(restored.RecordReply(Chat), Is.True);
+        Assert.That(restored.TryAcquireAutonomousSend(Chat, T0, 10, 1).IsAcquired, Is.True, "the reply reset it");
+        Assert.That(restored.RecordReply(Chat), Is.True, "a run after a reset is found again");
+    }
+
+    [Test]
     public void The_window_grows_past_its_first_capacity_and_keeps_order()
     {
         var limiter = new SlidingLogRateLimiter();
