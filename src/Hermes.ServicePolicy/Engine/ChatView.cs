@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hermes.ServicePolicy.Identity;
 
 namespace Hermes.ServicePolicy.Engine;
@@ -35,4 +36,17 @@ internal readonly struct ChatView
     public ServiceChatMode Mode => Record?.Mode ?? _defaultMode;
 
     public string? Session => Record?.Session;
+
+    /// <summary>
+    /// The reason a chat's kind can never be a service chat (groups, broadcasts, newsletters, unreadable addresses), or
+    /// <see cref="ReasonCode.None"/>: the first thing every decision asks of a chat, before any state.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReasonCode KindReason(ChatId chat) => chat.Kind switch
+    {
+        ChatKind.Phone or ChatKind.Lid => ReasonCode.None,
+        ChatKind.Group => ReasonCode.GroupChat,
+        ChatKind.Broadcast or ChatKind.Newsletter => ReasonCode.BroadcastChat,
+        _ => ReasonCode.InvalidChat,
+    };
 }

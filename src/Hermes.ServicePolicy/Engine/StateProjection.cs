@@ -68,6 +68,25 @@ internal sealed partial class StateProjection
         return new ChatView(primary, slot, record, configured, configuration.DefaultMode);
     }
 
+    /// <summary>
+    /// Whether a transport's alternate JID links a phone and a LID: when either is a known chat and neither is linked
+    /// yet (links are never moved). Written as an <c>alias_linked</c> event before the message is decided.
+    /// </summary>
+    public bool NeedsAliasLink(ChatId chat, ChatId alternate, PolicyConfiguration configuration)
+    {
+        if (alternate.IsEmpty || !ChatAliasRegistry.IsPair(chat, alternate, out var phone, out var lid))
+        {
+            return false;
+        }
+
+        if (Aliases.TryGetAlias(phone, out _) || Aliases.TryGetAlias(lid, out _))
+        {
+            return false; // already linked (to each other or elsewhere)
+        }
+
+        return Chats.ContainsKey(phone) || Chats.ContainsKey(lid) || configuration.IsConfigured(phone, default) || configuration.IsConfigured(lid, default);
+    }
+
     public bool IsRecentlyBlocked(ChatId primary, DateTimeOffset now)
     {
         Aliases.TryGetAlias(primary, out var alias);

@@ -58,14 +58,13 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     internal ServiceConversationPolicy(PolicyParts parts)
     {
         _core = new PolicyCore(parts);
-        var blocks = new BlockWriter(_core);
         var host = new HostCheckStep(_core, OutboundPipeline.Default);
         var limits = new OutboundLimits(_core, host);
-        _inbound = new InboundGate(_core, blocks, new OwnerMessages(_core));
+        _inbound = new InboundGate(_core, new Replies(_core), new OwnerMessages(_core));
         _outbound = new OutboundGate(_core, OutboundPipeline.Default, limits, host);
         _drafts = new DraftApprovals(_core, OutboundPipeline.Default, limits, host);
         _sends = new SendConfirmations(_core);
-        _more = new PolicyHandlers(_core, blocks);
+        _more = new PolicyHandlers(_core);
         var directory = new ChatDirectory(parts.RecentChats, this);
         Directory = directory;
         Resolver = new ChatTargetResolver(directory, this, () => _core.Settings.Current.National);

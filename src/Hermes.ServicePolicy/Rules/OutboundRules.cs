@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using Hermes.ServicePolicy.Configuration;
 using Hermes.ServicePolicy.Engine;
 using Hermes.ServicePolicy.Identity;
@@ -17,21 +16,10 @@ internal enum OutboundRoute
 }
 
 /// <summary>
-/// The outbound decision's pure pieces besides the rule pipeline (<see cref="OutboundPipeline"/>): the kind of a chat,
-/// the mode step (<see cref="Route"/>), and the events a decision writes.
+/// The outbound decision's pure pieces besides the rule pipeline (<see cref="OutboundPipeline"/>): the mode step (<see cref="Route"/>), and the events a decision writes.
 /// </summary>
 internal static class OutboundRules
 {
-    /// <summary>The reason a chat's kind can never be a service chat, or <see cref="ReasonCode.None"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ReasonCode KindReason(ChatId chat) => chat.Kind switch
-    {
-        ChatKind.Phone or ChatKind.Lid => ReasonCode.None,
-        ChatKind.Group => ReasonCode.GroupChat,
-        ChatKind.Broadcast or ChatKind.Newsletter => ReasonCode.BroadcastChat,
-        _ => ReasonCode.InvalidChat,
-    };
-
     /// <summary>
     /// Where a request goes once <see cref="OutboundPipeline"/> passed it: the mode step. A chat that is not a service
     /// chat gets a first contact (a draft when approval is required, or when the agent writes to a chat that wrote to

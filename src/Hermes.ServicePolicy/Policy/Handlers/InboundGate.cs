@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,8 +14,10 @@ namespace Hermes.ServicePolicy.Policy;
 /// <summary>
 /// Inbound decisions (docs/behaviour.md, "Inbound"): the hot path for a service chat's reply (one lookup, no clock, no
 /// lock, no allocation, no span: docs/observability.md), and the slow path for everything that writes (a block, an alias
-/// link, a command, a promotion), traced while someone listens.
-/// Owner-typed messages go to <see cref="OwnerMessages"/>, blocks to <see cref="BlockWriter"/>.
+/// link, a command, a promotion), traced while someone listens. Blocks are audited without letting strangers grow the
+/// log (docs/behaviour.md#audit-events, <c>inbound_blocked</c>): <see cref="BlockLedger"/> counts them, this class writes
+/// them; the sweep writes the roll-ups (<see cref="Maintenance"/>). Owner-typed messages go to <see cref="OwnerMessages"/>,
+/// a reply's end of the chat's run of agent sends to <see cref="Replies"/>.
 /// </summary>
 internal sealed class InboundGate
 {
@@ -22,19 +25,21 @@ internal sealed class InboundGate
     private readonly StateProjection _state;
     private readonly Journal _journal;
     private readonly ConfigurationSlot _settings;
-    private readonly BlockWriter _blocks;
+    private readonly BlockLedger _blocks;
+    private readonly Replies _replies;
     private readonly OwnerMessages _owner;
     private readonly System.Diagnostics.ActivitySource? _tracing;
     private readonly bool _shared;
 
-    public InboundGate(PolicyCore core, BlockWriter blocks, OwnerMessages owner)
+    public InboundGate(PolicyCore core, Replies replies, OwnerMessages owner)
     {
         _core = core;
         _state = core.State;
         _journal = core.Journal;
         _settings = core.Settings;
         _shared = core.Shared;
-        _blocks = blocks;
+        _blocks = core.State.Blocks;
+        _replies = replies;
         _owner = owner;
         _tracing = core.Tracing;
     }
@@ -45,7 +50,7 @@ internal sealed class InboundGate
         // through one call, so this frame stays small (its locals are zeroed on every call).
         var configuration = _settings.Current;
         if (configuration.Enabled && !message.FromOwner && message.Chat.IsOneToOne
-            && (message.AlternateChat.IsEmpty || !NeedsAliasLink(message, configuration)))
+            && (message.AlternateChat.IsEmpty || !_state.NeedsAliasLink(message.Chat, message.AlternateChat, configuration)))
         {
             var view = _state.View(message.Chat, configuration);
             if (view.IsService && (view.Record is null || view.Record.Changed <= _journal.Durable)
@@ -55,7 +60,7 @@ internal sealed class InboundGate
             {
                 if (view.Slot is not { AwaitingReply: 0 })
                 {
-                    RecordReply(view);
+                    _replies.Record(view);
                 }
 
                 var decision = InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia);
@@ -112,47 +117,6 @@ internal sealed class InboundGate
         return decision;
     }
 
-    /// <summary>A transport's alternate JID links a phone and a LID when either is a known chat and neither is linked yet.</summary>
-    private bool NeedsAliasLink(InboundMessage message, PolicyConfiguration configuration)
-    {
-        var alternate = message.AlternateChat;
-        if (alternate.IsEmpty || !ChatAliasRegistry.IsPair(message.Chat, alternate, out var phone, out var lid))
-        {
-            return false;
-        }
-
-        if (_state.Aliases.TryGetAlias(phone, out _) || _state.Aliases.TryGetAlias(lid, out _))
-        {
-            return false; // already linked (to each other or elsewhere): links are never moved
-        }
-
-        return _state.Chats.ContainsKey(phone) || _state.Chats.ContainsKey(lid)
-            || configuration.IsConfigured(phone, default) || configuration.IsConfigured(lid, default);
-    }
-
-    /// <summary>
-    /// A reply arrived: resets the chat's consecutive-sends counter. For a chat with a slot the limiter is asked only
-    /// when an autonomous send is waiting for a reply, so the usual reply costs no second lookup.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordReply(in ChatView view)
-    {
-        if (view.Slot is { } slot)
-        {
-            if (Volatile.Read(ref slot.AwaitingReply) == 0)
-            {
-                return;
-            }
-
-            Volatile.Write(ref slot.AwaitingReply, 0); // cleared first: a send racing this reply marks it again
-        }
-
-        if (_core.Limiter.RecordReply(view.Primary))
-        {
-            _core.Checkpoints.MarkDue();
-        }
-    }
-
     private ValueTask<InboundDecision> DecideOnceAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         if (_settings.Current is { OperatorChats.Count: > 0 } withOperators && OperatorChatMessages.Decide(_state, message, withOperators) is { } owner)
@@ -160,21 +124,21 @@ internal sealed class InboundGate
             return new(owner);
         }
 
-        var kindReason = OutboundRules.KindReason(message.Chat);
+        var kindReason = ChatView.KindReason(message.Chat);
         if (kindReason != ReasonCode.None)
         {
-            return _blocks.BlockAsync(message.Chat, kindReason, cancellationToken);
+            return BlockAsync(message.Chat, kindReason, cancellationToken);
         }
 
         // Unknown and revoked chats are blocked without the gate while their audit event is suppressed, so a flood
         // from one chat does not queue behind operator actions.
         var snapshot = _settings.Current;
-        if (snapshot.Enabled && !NeedsAliasLink(message, snapshot))
+        if (snapshot.Enabled && !_state.NeedsAliasLink(message.Chat, message.AlternateChat, snapshot))
         {
             var early = _state.View(message.Chat, snapshot);
             if (early.IsRevoked || !early.IsService)
             {
-                return _blocks.BlockAsync(early.Primary, early.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, cancellationToken);
+                return BlockAsync(early.Primary, early.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, cancellationToken);
             }
         }
 
@@ -193,7 +157,7 @@ internal sealed class InboundGate
             return InboundDecision.Blocked(ReasonCode.FeatureDisabled, _state.PrimaryOf(message.Chat));
         }
 
-        if (NeedsAliasLink(message, configuration))
+        if (_state.NeedsAliasLink(message.Chat, message.AlternateChat, configuration))
         {
             ChatAliasRegistry.IsPair(message.Chat, message.AlternateChat, out var phone, out var lid);
             var linked = new PolicyEvent { Type = PolicyEventType.AliasLinked, Timestamp = now, Chat = phone, Alias = lid, Actor = ActorNames.SystemActor };
@@ -206,7 +170,7 @@ internal sealed class InboundGate
         var view = _state.View(message.Chat, configuration);
         if (view.IsRevoked || !view.IsService)
         {
-            return await _blocks.BlockInsideAsync(scope, view.Primary, view.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, cancellationToken).ConfigureAwait(false);
+            return await BlockInsideAsync(scope, view.Primary, view.IsRevoked ? ReasonCode.Revoked : ReasonCode.UnknownChat, cancellationToken).ConfigureAwait(false);
         }
 
         var asPlainText = message.Text is not null && configuration.IsPlainTextOnly(message.Text);
@@ -218,9 +182,9 @@ internal sealed class InboundGate
 
         if (!_shared)
         {
-            RecordReply(view);
+            _replies.Record(view);
         }
-        else if (await RecordSharedReplyAsync(scope, view, cancellationToken).ConfigureAwait(false) is { } replyError)
+        else if (await _replies.RecordSharedAsync(scope, view, cancellationToken).ConfigureAwait(false) is { } replyError)
         {
             return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, replyError);
         }
@@ -228,20 +192,54 @@ internal sealed class InboundGate
         return InboundDecision.Delivered(view.Primary, view.Session, asPlainText, message.HasMedia && !configuration.AllowMedia);
     }
 
-    /// <summary>A reply with a shared store: every process must reset its count of sends in a row, so it is an event.</summary>
-    private async ValueTask<Exception?> RecordSharedReplyAsync(ChangeScope scope, ChatView view, CancellationToken cancellationToken)
+    /// <summary>Blocks a message; while its event is suppressed, without the gate (a flood waits behind nothing).</summary>
+    private ValueTask<InboundDecision> BlockAsync(ChatId chat, ReasonCode reason, CancellationToken cancellationToken)
     {
-        if (_core.Limiter.CountConsecutiveSends(view.Primary) > 0
-            && await scope.CommitAsync(new PolicyEvent { Type = PolicyEventType.ReplyReceived, Timestamp = scope.Now, Chat = view.Primary, Actor = ActorNames.SystemActor }, cancellationToken).ConfigureAwait(false) is { } error)
+        if (!_core.Work.TryNow(out var now, out var clockError))
         {
-            return error;
+            return new(InboundDecision.Blocked(ReasonCode.PolicyUnavailable, chat, clockError));
         }
 
-        if (view.Slot is { } slot)
+        var primary = _state.PrimaryOf(chat);
+        if (!_blocks.RollupDue(BlockLedger.HourOf(now)) && _blocks.TrySuppress(primary, reason, now))
         {
-            Volatile.Write(ref slot.AwaitingReply, 0);
+            _core.Checkpoints.MarkDue();
+            return new(InboundDecision.Blocked(reason, primary));
         }
 
-        return null;
+        return _core.Work.RunAtAsync(now, (Gate: this, Chat: primary, Reason: reason), static (scope, a, ct) => a.Gate.BlockInsideAsync(scope, a.Chat, a.Reason, ct), cancellationToken);
+    }
+
+    /// <summary>Blocks a message inside the gate: an event unless suppressed or over the hourly cap (then counted for the roll-up).</summary>
+    private async ValueTask<InboundDecision> BlockInsideAsync(ChangeScope scope, ChatId primary, ReasonCode reason, CancellationToken cancellationToken)
+    {
+        var now = scope.Now;
+        var hour = BlockLedger.HourOf(now);
+        var events = new List<PolicyEvent>(2);
+        var rolledUp = _blocks.RollupDue(hour) ? _blocks.TakeRollups(events, now, ActorNames.SystemActor) : null;
+        _core.Checkpoints.MarkDue();
+        if (!_blocks.TrySuppress(primary, reason, now))
+        {
+            if (_blocks.EventsIn(hour) + events.Count >= BlockLedger.MaxEventsPerHour)
+            {
+                _blocks.CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
+            }
+            else
+            {
+                events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = ActorNames.SystemActor, Reason = reason, Count = _blocks.NextCount(primary, reason) });
+            }
+        }
+
+        if (events.Count > 0 && await scope.CommitAsync([.. events], cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, primary, error);
+        }
+
+        if (rolledUp is not null)
+        {
+            _blocks.ClearRollups(rolledUp);
+        }
+
+        return InboundDecision.Blocked(reason, primary);
     }
 }

@@ -17,12 +17,12 @@ namespace Hermes.ServicePolicy.Policy;
 internal sealed class Maintenance
 {
     private readonly PolicyCore _core;
-    private readonly BlockWriter _blocks;
+    private readonly BlockLedger _blocks;
 
-    public Maintenance(PolicyCore core, BlockWriter blocks)
+    public Maintenance(PolicyCore core)
     {
         _core = core;
-        _blocks = blocks;
+        _blocks = core.State.Blocks;
     }
 
     public ValueTask<SweepResult> SweepAsync(CancellationToken cancellationToken)
@@ -58,7 +58,7 @@ internal sealed class Maintenance
             throw new InvalidOperationException("The state store failed; nothing was swept.", error);
         }
 
-        if (await _blocks.FlushRollupsAsync(scope, all: false, cancellationToken).ConfigureAwait(false) is { } rollupError)
+        if (await FlushRollupsAsync(scope, all: false, cancellationToken).ConfigureAwait(false) is { } rollupError)
         {
             throw new InvalidOperationException("The state store failed; the roll-up of blocked messages was not written.", rollupError);
         }
@@ -71,6 +71,43 @@ internal sealed class Maintenance
         _core.LimiterState.PruneIdle(now);
         state.AgentSends.Prune(now);
         return new SweepResult(draftsExpired, events.Count - draftsExpired) { EventsPruned = await PruneHistoryAsync(scope, cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>A clean shutdown writes the roll-up of blocks over the hourly cap, whatever the hour.</summary>
+    public async ValueTask FlushRollupsAtShutdownAsync()
+    {
+        var error = await _core.Work.RunAsync(
+            this,
+            static (scope, m, ct) => m.FlushRollupsAsync(scope, all: true, ct),
+            static (_, _) => null, // the clock failed (reported): the counts stay in the checkpoint and are written after the restart
+            CancellationToken.None).ConfigureAwait(false);
+        if (error is not null)
+        {
+            _core.Report("shutdown_rollup", error);
+        }
+    }
+
+    /// <summary>
+    /// Writes the roll-ups of blocked messages over the hourly cap (<see cref="BlockLedger"/>; the inbound gate counts
+    /// them): those of a past hour (the sweep), or of any hour (<paramref name="all"/>: clean shutdown). Inside the gate.
+    /// </summary>
+    private async ValueTask<Exception?> FlushRollupsAsync(ChangeScope scope, bool all, CancellationToken cancellationToken)
+    {
+        if (!_blocks.HasCapped || (!all && !_blocks.RollupDue(BlockLedger.HourOf(scope.Now))))
+        {
+            return null;
+        }
+
+        var events = new List<PolicyEvent>();
+        var rolledUp = _blocks.TakeRollups(events, scope.Now, ActorNames.SystemActor);
+        var error = await scope.CommitAsync([.. events], cancellationToken).ConfigureAwait(false);
+        if (error is null)
+        {
+            _blocks.ClearRollups(rolledUp);
+            _core.Checkpoints.MarkDue();
+        }
+
+        return error;
     }
 
     /// <summary>Applies <c>audit_retention_days</c>: the store drops whole stretches of history older than it that its snapshots no longer need.</summary>

@@ -55,7 +55,7 @@ internal sealed class OperatorActions
 
         if (!ChatAliasRegistry.IsPair(chat, otherChat, out var phone, out var lid))
         {
-            var kind = OutboundRules.KindReason(chat) != ReasonCode.None ? OutboundRules.KindReason(chat) : OutboundRules.KindReason(otherChat);
+            var kind = ChatView.KindReason(chat) != ReasonCode.None ? ChatView.KindReason(chat) : ChatView.KindReason(otherChat);
             return new(OperatorResult.Failed(kind != ReasonCode.None ? kind : ReasonCode.InvalidState));
         }
 
@@ -101,7 +101,7 @@ internal sealed class OperatorActions
             return new(OperatorResult.Failed(ReasonCode.InvalidActor)); // before anything else, and not audited
         }
 
-        var kindReason = OutboundRules.KindReason(chat);
+        var kindReason = ChatView.KindReason(chat);
         if (kindReason != ReasonCode.None)
         {
             return new(OperatorResult.Failed(kindReason));

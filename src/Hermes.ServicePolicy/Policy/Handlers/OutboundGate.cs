@@ -54,7 +54,7 @@ internal sealed class OutboundGate
         // Counters that cannot be saved send every decision to the slow path, which answers them. With a shared store
         // every send is written (and so checked against every other process's) in the slow path; so is every send the
         // host's checks must see.
-        if (_shared || _core.Checkpoints.Unsaved || !_host.IsEmpty || OutboundRules.KindReason(request.Chat) != ReasonCode.None)
+        if (_shared || _core.Checkpoints.Unsaved || !_host.IsEmpty || ChatView.KindReason(request.Chat) != ReasonCode.None)
         {
             return DecideSlowAsync(request, null, cancellationToken);
         }

@@ -9,15 +9,13 @@ namespace Hermes.ServicePolicy.Policy;
 /// </summary>
 internal sealed class PolicyHandlers
 {
-    private readonly BlockWriter _blocks;
     private int _disposed;
 
-    public PolicyHandlers(PolicyCore core, BlockWriter blocks)
+    public PolicyHandlers(PolicyCore core)
     {
-        _blocks = blocks;
         Operator = new OperatorActions(core);
         Configuration = new ConfigurationChanges(core);
-        Maintenance = new Maintenance(core, blocks);
+        Maintenance = new Maintenance(core);
         Queries = new PolicyQueries(core);
         Follower = new StoreFollower(core);
     }
@@ -44,7 +42,7 @@ internal sealed class PolicyHandlers
         }
 
         await Follower.DisposeAsync().ConfigureAwait(false);
-        await _blocks.FlushRollupsAtShutdownAsync().ConfigureAwait(false);
+        await Maintenance.FlushRollupsAtShutdownAsync().ConfigureAwait(false);
         return true;
     }
 }

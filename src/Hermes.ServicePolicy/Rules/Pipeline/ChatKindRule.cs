@@ -1,7 +1,9 @@
+using Hermes.ServicePolicy.Engine;
+
 namespace Hermes.ServicePolicy.Rules;
 
 /// <summary>Groups, broadcasts, newsletters and unreadable addresses are never service chats.</summary>
 internal sealed class ChatKindRule : OutboundRule
 {
-    public override ReasonCode Check(in OutboundRuleInput check) => OutboundRules.KindReason(check.Chat);
+    public override ReasonCode Check(in OutboundRuleInput check) => ChatView.KindReason(check.Chat);
 }
