@@ -52,16 +52,22 @@ internal sealed partial class StateProjection
 
     public ChatId PrimaryOf(ChatId chat) => Aliases.GetPrimary(chat);
 
-    public ChatView View(ChatId chat, PolicyConfiguration configuration)
+    public ChatView View(ChatId chat, PolicyConfiguration configuration) => View(Chats, Aliases, chat, configuration);
+
+    /// <summary>
+    /// <see cref="View(ChatId, PolicyConfiguration)"/> over a table and aliases the caller holds: the inbound hot path
+    /// keeps both in its own fields, two dependent loads fewer before the chat's slot.
+    /// </summary>
+    public static ChatView View(ChatTable chats, ChatAliasRegistry aliases, ChatId chat, PolicyConfiguration configuration)
     {
-        var primary = Aliases.GetPrimary(chat);
-        Chats.TryGetSlot(primary, out var slot);
+        var primary = aliases.GetPrimary(chat);
+        chats.TryGetSlot(primary, out var slot);
         var record = slot?.Record;
         var configured = false;
         if (record is not { Revoked: true } && record is not { IsService: true } && primary.IsOneToOne
             && (configuration.ApprovedChatCount > 0 || configuration.PatternCount > 0))
         {
-            Aliases.TryGetAlias(primary, out var alias);
+            aliases.TryGetAlias(primary, out var alias);
             configured = configuration.IsConfigured(primary, alias);
         }
 

@@ -23,6 +23,9 @@ internal sealed class InboundGate
 {
     private readonly PolicyCore _core;
     private readonly StateProjection _state;
+    private readonly ChatTable _chats; // the hot path's own references: each is a dependent load fewer than _state.Chats
+    private readonly ChatAliasRegistry _aliases;
+    private readonly PolicyMetrics _metrics;
     private readonly Journal _journal;
     private readonly ConfigurationSlot _settings;
     private readonly BlockLedger _blocks;
@@ -35,6 +38,9 @@ internal sealed class InboundGate
     {
         _core = core;
         _state = core.State;
+        _chats = core.State.Chats;
+        _aliases = core.State.Aliases;
+        _metrics = core.Metrics;
         _journal = core.Journal;
         _settings = core.Settings;
         _shared = core.Shared;
@@ -52,7 +58,7 @@ internal sealed class InboundGate
         if (configuration.Enabled && !message.FromOwner && message.Chat.IsOneToOne
             && (message.AlternateChat.IsEmpty || !_state.NeedsAliasLink(message.Chat, message.AlternateChat, configuration)))
         {
-            var view = _state.View(message.Chat, configuration);
+            var view = StateProjection.View(_chats, _aliases, message.Chat, configuration);
             if (view.IsService && (view.Record is null || view.Record.Changed <= _journal.Durable)
                 && (!_shared || view.Slot is { AwaitingReply: 0 })
                 && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
@@ -64,7 +70,7 @@ internal sealed class InboundGate
                 }
 
                 var decision = InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia);
-                _core.Metrics.Inbound(decision); // counted, not traced: a span would cost thirty times the decision
+                _metrics.Inbound(decision); // counted, not traced: a span would cost thirty times the decision
                 return new(decision);
             }
         }
