@@ -17,6 +17,13 @@ internal sealed class PolicyConfiguration
     private readonly CommandPrefixMatcher _commandPrefixes;
     private readonly FrozenSet<ChatId> _operatorChats;
 
+    // The visible ASCII characters that can start a text delivered as plain text (a command prefix's or the operator
+    // command word's first), as 128 bits held inline: most texts start with a letter and are answered here, without
+    // reaching either matcher. Not used (_plainStartsKnown false) when a prefix starts outside ASCII.
+    private readonly ulong _plainStartsLow;
+    private readonly ulong _plainStartsHigh;
+    private readonly bool _plainStartsKnown;
+
     public PolicyConfiguration(ServiceConversationOptions options, FrozenSet<ChatId> approvedChats, PhonePatternSet patterns, string[] commandPrefixes, NationalNumbering? national = null, FrozenSet<ChatId>? operatorChats = null)
     {
         _operatorChats = operatorChats ?? FrozenSet<ChatId>.Empty;
@@ -26,6 +33,12 @@ internal sealed class PolicyConfiguration
         _approvedChats = approvedChats;
         _patterns = patterns;
         _commandPrefixes = new CommandPrefixMatcher(commandPrefixes);
+        _plainStartsKnown = _commandPrefixes.TryGetAsciiStarts(out _plainStartsLow, out _plainStartsHigh);
+        if (OperatorCommand.First is > ' ' and < '\u007F' and var first)
+        {
+            // A word that starts outside ASCII never starts a text whose first character is visible ASCII: no bit.
+            (first < 64 ? ref _plainStartsLow : ref _plainStartsHigh) |= 1UL << (first & 63);
+        }
         Enabled = options.Enabled;
         DefaultMode = options.DefaultMode;
         AllowMedia = options.AllowMedia;
@@ -139,5 +152,19 @@ internal sealed class PolicyConfiguration
 
     /// <summary>Whether a service chat's text must be delivered as plain text: a command prefix, or the operator command word.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public bool IsPlainTextOnly(ReadOnlySpan<char> text) => _commandPrefixes.Matches(text) || OperatorCommand.StartsWith(text);
+    public bool IsPlainTextOnly(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        var first = text[0];
+        if (_plainStartsKnown && first is > ' ' and < '\u007F' && (((first < 64 ? _plainStartsLow : _plainStartsHigh) >> first) & 1) == 0)
+        {
+            return false; // a visible ASCII character that starts neither a prefix nor the word
+        }
+
+        return _commandPrefixes.Matches(text) || OperatorCommand.StartsWith(text);
+    }
 }

@@ -53,6 +53,17 @@ internal sealed class CommandPrefixMatcher
     }
 
     /// <summary>
+    /// The ASCII characters that start a prefix (bit c of the 128), when every prefix starts with one in both its forms;
+    /// otherwise false, and a text's first character answers nothing on its own.
+    /// </summary>
+    public bool TryGetAsciiStarts(out ulong low, out ulong high)
+    {
+        low = _asciiStarts[0];
+        high = _asciiStarts[1];
+        return _asciiOnlyStarts;
+    }
+
+    /// <summary>
     /// Whether a prefix can ever match: 1 to 4 UTF-16 units of punctuation or symbols (Unicode categories P and S),
     /// also in NFKC, so no letter, digit, white space, control, combining mark or invisible character.
     /// </summary>

@@ -17,6 +17,9 @@ internal sealed class OperatorCommandMatcher
 
     public OperatorCommandMatcher(string command) => _word = Fold(command);
 
+    /// <summary>The word's first character (a visible symbol): a text that starts with another visible ASCII character does not start with the word.</summary>
+    public char First => _word[0];
+
     /// <summary>Whether <paramref name="command"/> is a valid <c>operator_command</c>: 2–32 characters, no white space, a visible symbol first.</summary>
     public static bool IsValidCommand(string? command)
     {
