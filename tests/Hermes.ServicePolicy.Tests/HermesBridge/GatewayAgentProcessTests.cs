@@ -29,13 +29,8 @@ public class GatewayAgentProcessTests
             await File.WriteAllTextAsync(config, """
                 { "whatsapp": { "service_conversations": { "enabled": true, "default_mode": "autonomous", "approved_chats": ["+34 607 000 111"] } } }
                 """);
-            var start = new ProcessStartInfo("dotnet", [SampleProcess.Dll(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state"), "--agent", "openai", "--endpoint", model.Endpoint.ToString(), "--model", "scripted"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                Environment = { ["OPENAI_API_KEY"] = "test-key" },
-            };
+            var start = SampleProcess.Gateway("--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state"), "--agent", "openai", "--endpoint", model.Endpoint.ToString(), "--model", "scripted");
+            start.Environment["OPENAI_API_KEY"] = "test-key";
             using var process = Process.Start(start)!;
             var errors = process.StandardError.ReadToEndAsync();
             bridge.Receive(Vodafone, "Hay una avería en su zona; mañana pasa un técnico.", "m1");

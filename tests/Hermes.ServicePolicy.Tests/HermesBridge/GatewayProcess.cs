@@ -36,13 +36,7 @@ internal sealed class GatewayProcess : IDisposable
 
     public static GatewayProcess Start(FakeBridge bridge, string config, string state, params string[] more)
     {
-        var start = new ProcessStartInfo("dotnet", [SampleProcess.Dll(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", state, .. more])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return new GatewayProcess(Process.Start(start)!);
+        return new GatewayProcess(Process.Start(SampleProcess.Gateway(["--bridge", bridge.Address.ToString(), "--config", config, "--state", state, .. more]))!);
     }
 
     /// <summary>Waits until <paramref name="done"/> holds (polled), failing with what the gateway printed if it never does.</summary>

@@ -23,12 +23,7 @@ public class GatewaySampleTests
             await File.WriteAllTextAsync(config, """
                 { "whatsapp": { "service_conversations": { "enabled": true, "default_mode": "autonomous", "approved_chats": ["+34 607 000 111"], "operator_chats": ["+34 611 222 333"] } } }
                 """);
-            var start = new ProcessStartInfo("dotnet", [SampleProcess.Dll(), "gateway", "--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state")])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            var start = SampleProcess.Gateway("--bridge", bridge.Address.ToString(), "--config", config, "--state", Path.Combine(directory, "state"));
             using var process = Process.Start(start)!;
             var errors = process.StandardError.ReadToEndAsync();
             bridge.Receive(Movistar, "hola", "m1");
