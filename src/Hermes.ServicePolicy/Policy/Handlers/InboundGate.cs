@@ -28,7 +28,6 @@ internal sealed class InboundGate
     private readonly PolicyMetrics _metrics;
     private readonly Journal _journal;
     private readonly ConfigurationSlot _settings;
-    private readonly BlockLedger _blocks;
     private readonly Replies _replies;
     private readonly OwnerMessages _owner;
     private readonly System.Diagnostics.ActivitySource? _tracing;
@@ -44,7 +43,6 @@ internal sealed class InboundGate
         _journal = core.Journal;
         _settings = core.Settings;
         _shared = core.Shared;
-        _blocks = core.State.Blocks;
         _replies = replies;
         _owner = owner;
         _tracing = core.Tracing;
@@ -207,7 +205,7 @@ internal sealed class InboundGate
         }
 
         var primary = _state.PrimaryOf(chat);
-        if (!_blocks.RollupDue(BlockLedger.HourOf(now)) && _blocks.TrySuppress(primary, reason, now))
+        if (!_state.Blocks.RollupDue(BlockLedger.HourOf(now)) && _state.Blocks.TrySuppress(primary, reason, now))
         {
             _core.Checkpoints.MarkDue();
             return new(InboundDecision.Blocked(reason, primary));
@@ -222,17 +220,17 @@ internal sealed class InboundGate
         var now = scope.Now;
         var hour = BlockLedger.HourOf(now);
         var events = new List<PolicyEvent>(2);
-        var rolledUp = _blocks.RollupDue(hour) ? _blocks.TakeRollups(events, now, ActorNames.SystemActor) : null;
+        var rolledUp = _state.Blocks.RollupDue(hour) ? _state.Blocks.TakeRollups(events, now, ActorNames.SystemActor) : null;
         _core.Checkpoints.MarkDue();
-        if (!_blocks.TrySuppress(primary, reason, now))
+        if (!_state.Blocks.TrySuppress(primary, reason, now))
         {
-            if (_blocks.EventsIn(hour) + events.Count >= BlockLedger.MaxEventsPerHour)
+            if (_state.Blocks.EventsIn(hour) + events.Count >= BlockLedger.MaxEventsPerHour)
             {
-                _blocks.CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
+                _state.Blocks.CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
             }
             else
             {
-                events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = ActorNames.SystemActor, Reason = reason, Count = _blocks.NextCount(primary, reason) });
+                events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = ActorNames.SystemActor, Reason = reason, Count = _state.Blocks.NextCount(primary, reason) });
             }
         }
 
@@ -243,7 +241,7 @@ internal sealed class InboundGate
 
         if (rolledUp is not null)
         {
-            _blocks.ClearRollups(rolledUp);
+            _state.Blocks.ClearRollups(rolledUp);
         }
 
         return InboundDecision.Blocked(reason, primary);
