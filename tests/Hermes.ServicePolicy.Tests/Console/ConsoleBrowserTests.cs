@@ -18,6 +18,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
 using static Hermes.ServicePolicy.Tests.PolicyHarness;
 
 namespace Hermes.ServicePolicy.Tests.Console;
@@ -62,7 +63,12 @@ public class ConsoleBrowserTests
 
             var row = browser.FindElements(By.CssSelector("tr[id^='d-']")).Single(r => r.Text.Contains("factura de noviembre", StringComparison.Ordinal));
             row.FindElement(By.XPath(".//button[text()='Approve this text']")).Click();
-            Assert.That(browser.FindElement(By.CssSelector("p.result")).Text, Does.Contain("delivered"));
+            // The drafts page has a hidden live-notice paragraph of the same class: wait for the action's answer on the
+            // page that replaces it. Reading the first match could catch the old page's as it went (a stale element).
+            var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(30));
+            wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+            var result = wait.Until(b => b.FindElements(By.CssSelector("p.result:not(#live)")) is [var answer] ? answer.Text : null);
+            Assert.That(result, Does.Contain("delivered"));
             Screenshot(browser, "approved");
 
             browser.Navigate().GoToUrl(new Uri(address, "/service/audit"));

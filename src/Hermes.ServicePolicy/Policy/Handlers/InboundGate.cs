@@ -220,17 +220,18 @@ internal sealed class InboundGate
         var now = scope.Now;
         var hour = BlockLedger.HourOf(now);
         var events = new List<PolicyEvent>(2);
-        var rolledUp = _state.Blocks.RollupDue(hour) ? _state.Blocks.TakeRollups(events, now, ActorNames.SystemActor) : null;
+        var blocks = _state.Blocks;
+        var rolledUp = blocks.RollupDue(hour) ? blocks.TakeRollups(events, now, ActorNames.SystemActor) : null;
         _core.Checkpoints.MarkDue();
-        if (!_state.Blocks.TrySuppress(primary, reason, now))
+        if (!blocks.TrySuppress(primary, reason, now))
         {
-            if (_state.Blocks.EventsIn(hour) + events.Count >= BlockLedger.MaxEventsPerHour)
+            if (blocks.EventsIn(hour) + events.Count >= BlockLedger.MaxEventsPerHour)
             {
-                _state.Blocks.CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
+                blocks.CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
             }
             else
             {
-                events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = ActorNames.SystemActor, Reason = reason, Count = _state.Blocks.NextCount(primary, reason) });
+                events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = ActorNames.SystemActor, Reason = reason, Count = blocks.NextCount(primary, reason) });
             }
         }
 
@@ -241,7 +242,7 @@ internal sealed class InboundGate
 
         if (rolledUp is not null)
         {
-            _state.Blocks.ClearRollups(rolledUp);
+            blocks.ClearRollups(rolledUp);
         }
 
         return InboundDecision.Blocked(reason, primary);
