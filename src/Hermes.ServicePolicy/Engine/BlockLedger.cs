@@ -92,6 +92,32 @@ internal sealed class BlockLedger
 
     public void Mark(ChatId primary, DateTimeOffset now) => _lastBlockedTicks[primary] = now.UtcTicks;
 
+    /// <summary>
+    /// Records a block of <paramref name="primary"/> at <paramref name="now"/> and adds the events it writes: the due
+    /// roll-ups, then an <c>inbound_blocked</c> event unless the pair is suppressed or the hour's cap is reached (then
+    /// the block is counted for the roll-up). Returns the roll-ups taken, for <see cref="ClearRollups"/> once committed.
+    /// </summary>
+    public Dictionary<ReasonCode, int>? Block(ChatId primary, ReasonCode reason, DateTimeOffset now, List<PolicyEvent> events, string actor)
+    {
+        var hour = HourOf(now);
+        var rolledUp = RollupDue(hour) ? TakeRollups(events, now, actor) : null;
+        if (TrySuppress(primary, reason, now))
+        {
+            return rolledUp;
+        }
+
+        if (EventsIn(hour) + events.Count >= MaxEventsPerHour)
+        {
+            CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
+        }
+        else
+        {
+            events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = actor, Reason = reason, Count = NextCount(primary, reason) });
+        }
+
+        return rolledUp;
+    }
+
     /// <summary>Counts a block over the hourly cap toward its reason's roll-up.</summary>
     public void CountCapped(ChatId primary, ReasonCode reason, DateTimeOffset now)
     {

@@ -62,6 +62,12 @@ internal sealed partial class StateProjection
     {
         var primary = aliases.GetPrimary(chat);
         chats.TryGetSlot(primary, out var slot);
+        return View(aliases, primary, slot, configuration);
+    }
+
+    /// <summary>The view of a chat whose primary identity and slot (<see langword="null"/> when it has none) the caller has already looked up.</summary>
+    public static ChatView View(ChatAliasRegistry aliases, ChatId primary, ChatSlot? slot, PolicyConfiguration configuration)
+    {
         var record = slot?.Record;
         var configured = false;
         if (record is not { Revoked: true } && record is not { IsService: true } && primary.IsOneToOne

@@ -15,13 +15,13 @@ public interface IServiceConversationGate
     bool IsEnabled { get; }
 
     /// <summary>Decides whether an inbound message reaches the agent, and into which session.</summary>
-    ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default);
+    ValueTask<InboundDecision> DecideInboundAsync(in InboundMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Decides whether an outbound message may be sent now (a permit with a send id), is held as a draft, or is denied.
     /// A permit's changes take effect at once; report the transport's outcome with <see cref="ConfirmSendAsync(OutboundDecision, SendReport, CancellationToken)"/>. Send it only after <see cref="TryTakePermit"/>.
     /// </summary>
-    ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default);
+    ValueTask<OutboundDecision> DecideOutboundAsync(in OutboundRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reports what the transport did with a permitted send: <c>delivered</c> (audited with its exact text),

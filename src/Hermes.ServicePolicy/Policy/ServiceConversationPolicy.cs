@@ -95,10 +95,10 @@ public sealed class ServiceConversationPolicy : IServiceConversationPolicy, IKno
     public long HistoryPosition => _core.Journal.Position;
 
     /// <inheritdoc />
-    public ValueTask<InboundDecision> DecideInboundAsync(InboundMessage message, CancellationToken cancellationToken = default) => _inbound.DecideAsync(message, cancellationToken); // traced by the gate
+    public ValueTask<InboundDecision> DecideInboundAsync(in InboundMessage message, CancellationToken cancellationToken = default) => _inbound.DecideAsync(message, cancellationToken); // traced by the gate
 
     /// <inheritdoc />
-    public ValueTask<OutboundDecision> DecideOutboundAsync(OutboundRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<OutboundDecision> DecideOutboundAsync(in OutboundRequest request, CancellationToken cancellationToken = default)
         => _core.Traced ? PolicyTracing.OutboundAsync(_core.Tracing!, _outbound, request, cancellationToken) : _outbound.DecideAsync(request, cancellationToken);
 
     /// <inheritdoc />

@@ -15,6 +15,16 @@ internal static class InboundRules
     public static bool CanPromote(in ChatView view)
         => view.Mode == ServiceChatMode.DraftFirst && !view.IsPaused && view.Record is { SentSinceDraftFirst: true };
 
+    /// <summary>
+    /// Whether a message is delivered without the gate: a service chat whose state is durable, where the reply writes
+    /// nothing (no command prefix, no promotion) and, with shared state, has no run of agent sends to reset.
+    /// </summary>
+    public static bool DeliversWithoutGate(in ChatView view, in InboundMessage message, PolicyConfiguration configuration, long durable, bool shared)
+        => view.IsService && (view.Record is null || view.Record.Changed <= durable)
+            && (!shared || view.Slot is { AwaitingReply: 0 })
+            && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
+            && !(configuration.AutoPromote && CanPromote(view));
+
     /// <summary>The events a delivered message writes: <c>command_blocked</c> when it starts with a command prefix, <c>chat_promoted</c> when it promotes the chat.</summary>
     public static PolicyEvent[] Delivery(in ChatView view, bool asPlainText, PolicyConfiguration configuration, DateTimeOffset now)
     {

@@ -19,66 +19,79 @@ namespace Hermes.ServicePolicy.Policy;
 /// them; the sweep writes the roll-ups (<see cref="Maintenance"/>). Owner-typed messages go to <see cref="OwnerMessages"/>,
 /// a reply's end of the chat's run of agent sends to <see cref="Replies"/>.
 /// </summary>
-internal sealed class InboundGate
+internal sealed class InboundGate(PolicyCore core, Replies replies, OwnerMessages owner)
 {
-    private readonly PolicyCore _core;
-    private readonly StateProjection _state;
-    private readonly ChatTable _chats; // the hot path's own references: each is a dependent load fewer than _state.Chats
-    private readonly ChatAliasRegistry _aliases;
-    private readonly PolicyMetrics _metrics;
-    private readonly Journal _journal;
-    private readonly ConfigurationSlot _settings;
-    private readonly Replies _replies;
-    private readonly OwnerMessages _owner;
-    private readonly System.Diagnostics.ActivitySource? _tracing;
-    private readonly bool _shared;
-
-    public InboundGate(PolicyCore core, Replies replies, OwnerMessages owner)
-    {
-        _core = core;
-        _state = core.State;
-        _chats = core.State.Chats;
-        _aliases = core.State.Aliases;
-        _metrics = core.Metrics;
-        _journal = core.Journal;
-        _settings = core.Settings;
-        _shared = core.Shared;
-        _replies = replies;
-        _owner = owner;
-        _tracing = core.Tracing;
-    }
+    private readonly StateProjection _state = core.State;
+    private readonly ChatTable _chats = core.State.Chats; // the hot path's own references: each is a dependent load fewer than _state.Chats
+    private readonly ChatAliasRegistry _aliases = core.State.Aliases;
+    private readonly PolicyMetrics _metrics = core.Metrics;
+    private readonly Journal _journal = core.Journal;
+    private readonly ConfigurationSlot _settings = core.Settings;
+    private readonly System.Diagnostics.ActivitySource? _tracing = core.Tracing;
+    private readonly bool _shared = core.Shared;
 
     public ValueTask<InboundDecision> DecideAsync(in InboundMessage message, CancellationToken cancellationToken)
     {
-        // The hot path: a service chat's reply. One lookup, no clock, no lock, no allocation. Every other case leaves
-        // through one call, so this frame stays small (its locals are zeroed on every call).
+        // The hot path: a reply in a chat with a service record, nothing to reset. One lookup, no clock, no lock, no
+        // allocation, no struct local (the frame is zeroed on every call): every other case leaves through one call.
         var configuration = _settings.Current;
         if (configuration.Enabled && !message.FromOwner && message.Chat.IsOneToOne
             && (message.AlternateChat.IsEmpty || !_state.NeedsAliasLink(message.Chat, message.AlternateChat, configuration)))
         {
-            var view = StateProjection.View(_chats, _aliases, message.Chat, configuration);
-            if (view.IsService && (view.Record is null || view.Record.Changed <= _journal.Durable)
-                && (!_shared || view.Slot is { AwaitingReply: 0 })
-                && (message.Text is null || !configuration.IsPlainTextOnly(message.Text))
-                && !(configuration.AutoPromote && InboundRules.CanPromote(view)))
+            var primary = _aliases.GetPrimary(message.Chat);
+            if (!_chats.TryGetSlot(primary, out var slot))
             {
-                if (view.Slot is not { AwaitingReply: 0 })
-                {
-                    _replies.Record(view);
-                }
+                return DecideConfiguredAsync(message, configuration, primary, cancellationToken);
+            }
 
-                var decision = InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia);
-                _metrics.Inbound(decision); // counted, not traced: a span would cost thirty times the decision
-                return new(decision);
+            if (slot.AwaitingReply != 0 || configuration.AutoPromote || slot.Record is not { IsService: true, Revoked: false } record)
+            {
+                return DecideViewedAsync(message, configuration, primary, slot, cancellationToken);
+            }
+
+            if (record.Changed <= _journal.Durable && (message.Text is null || !configuration.IsPlainTextOnly(message.Text)))
+            {
+                return Done(InboundDecision.Delivered(primary, record.Session, false, message.HasMedia && !configuration.AllowMedia));
             }
         }
 
         return DecideOtherAsync(message, configuration, cancellationToken);
     }
 
+    /// <summary>
+    /// The lock-free path of a chat without a slot: approved by configuration (a listed chat or a pattern), delivered as
+    /// <see cref="InboundRules.DeliversWithoutGate"/> would over its view (no record: nothing to promote, nothing to sync).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<InboundDecision> DecideConfiguredAsync(in InboundMessage message, PolicyConfiguration configuration, ChatId primary, CancellationToken cancellationToken)
+    {
+        _aliases.TryGetAlias(primary, out var alias);
+        if (_shared || !configuration.IsConfigured(primary, alias) || (message.Text is not null && configuration.IsPlainTextOnly(message.Text)))
+        {
+            return DecideOtherAsync(message, configuration, cancellationToken);
+        }
+
+        replies.Record(primary); // a configured chat's autonomous sends are counted by the limiter alone
+        return Done(InboundDecision.Delivered(primary, null, false, message.HasMedia && !configuration.AllowMedia));
+    }
+
+    /// <summary>The rest of the lock-free path, over the chat's view (<see cref="InboundRules.DeliversWithoutGate"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<InboundDecision> DecideViewedAsync(in InboundMessage message, PolicyConfiguration configuration, ChatId primary, ChatSlot slot, CancellationToken cancellationToken)
+    {
+        var view = StateProjection.View(_aliases, primary, slot, configuration);
+        if (!InboundRules.DeliversWithoutGate(view, message, configuration, _journal.Durable, _shared))
+        {
+            return DecideOtherAsync(message, configuration, cancellationToken);
+        }
+
+        replies.Record(view); // the reply ends the agent's run of sends
+        return Done(InboundDecision.Delivered(view.Primary, view.Session, false, message.HasMedia && !configuration.AllowMedia));
+    }
+
     /// <summary>The owner's messages, a disabled policy, and everything the hot path does not answer.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ValueTask<InboundDecision> DecideOtherAsync(InboundMessage message, PolicyConfiguration configuration, CancellationToken cancellationToken)
+    private ValueTask<InboundDecision> DecideOtherAsync(in InboundMessage message, PolicyConfiguration configuration, CancellationToken cancellationToken)
         => _tracing is { } source && source.HasListeners()
             ? PolicyTracing.InboundAsync(source, (Gate: this, Message: message, Configuration: configuration, Token: cancellationToken), static a => a.Gate.DecideUntracedAsync(a.Message, a.Configuration, a.Token))
             : DecideUntracedAsync(message, configuration, cancellationToken);
@@ -88,7 +101,7 @@ internal sealed class InboundGate
     {
         if (message.FromOwner)
         {
-            return _owner.DecideAsync(message, cancellationToken); // never a provider's reply: not the hot path's business
+            return owner.DecideAsync(message, cancellationToken); // never a provider's reply: not the hot path's business
         }
 
         if (!configuration.Enabled)
@@ -101,15 +114,16 @@ internal sealed class InboundGate
         return DecideSlowAsync(message, cancellationToken);
     }
 
-    private ValueTask<InboundDecision> Done(InboundDecision decision)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ValueTask<InboundDecision> Done(in InboundDecision decision)
     {
-        _core.Metrics.Inbound(decision);
+        _metrics.Inbound(decision); // counted, not traced: a span would cost thirty times the hot path's decision
         return new(decision);
     }
 
     private async ValueTask<InboundDecision> DecideSlowAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var decision = await _core.Work.RetryAsync((Gate: this, Message: message), static (a, ct) => a.Gate.DecideOnceAsync(a.Message, ct), cancellationToken).ConfigureAwait(false);
+        var decision = await core.Work.RetryAsync((Gate: this, Message: message), static (a, ct) => a.Gate.DecideOnceAsync(a.Message, ct), cancellationToken).ConfigureAwait(false);
 
         // Delivered on a state another change made but has not made durable yet (group commit): wait for it first.
         if (decision.IsDelivered && await _journal.SyncAsync(_journal.Position, cancellationToken).ConfigureAwait(false) is { } error)
@@ -117,7 +131,7 @@ internal sealed class InboundGate
             decision = InboundDecision.Blocked(ReasonCode.PolicyUnavailable, decision.Chat, error);
         }
 
-        _core.Metrics.Inbound(decision);
+        _metrics.Inbound(decision);
         return decision;
     }
 
@@ -146,7 +160,7 @@ internal sealed class InboundGate
             }
         }
 
-        return _core.Work.RunAsync(
+        return core.Work.RunAsync(
             (Gate: this, Message: message),
             static (scope, a, ct) => a.Gate.DecideInsideAsync(scope, a.Message, ct),
             static (a, error) => InboundDecision.Blocked(ReasonCode.PolicyUnavailable, a.Gate._state.PrimaryOf(a.Message.Chat), error),
@@ -186,9 +200,9 @@ internal sealed class InboundGate
 
         if (!_shared)
         {
-            _replies.Record(view);
+            replies.Record(view);
         }
-        else if (await _replies.RecordSharedAsync(scope, view, cancellationToken).ConfigureAwait(false) is { } replyError)
+        else if (await replies.RecordSharedAsync(scope, view, cancellationToken).ConfigureAwait(false) is { } replyError)
         {
             return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, view.Primary, replyError);
         }
@@ -199,7 +213,7 @@ internal sealed class InboundGate
     /// <summary>Blocks a message; while its event is suppressed, without the gate (a flood waits behind nothing).</summary>
     private ValueTask<InboundDecision> BlockAsync(ChatId chat, ReasonCode reason, CancellationToken cancellationToken)
     {
-        if (!_core.Work.TryNow(out var now, out var clockError))
+        if (!core.Work.TryNow(out var now, out var clockError))
         {
             return new(InboundDecision.Blocked(ReasonCode.PolicyUnavailable, chat, clockError));
         }
@@ -207,34 +221,20 @@ internal sealed class InboundGate
         var primary = _state.PrimaryOf(chat);
         if (!_state.Blocks.RollupDue(BlockLedger.HourOf(now)) && _state.Blocks.TrySuppress(primary, reason, now))
         {
-            _core.Checkpoints.MarkDue();
+            core.Checkpoints.MarkDue();
             return new(InboundDecision.Blocked(reason, primary));
         }
 
-        return _core.Work.RunAtAsync(now, (Gate: this, Chat: primary, Reason: reason), static (scope, a, ct) => a.Gate.BlockInsideAsync(scope, a.Chat, a.Reason, ct), cancellationToken);
+        return core.Work.RunAtAsync(now, (Gate: this, Chat: primary, Reason: reason), static (scope, a, ct) => a.Gate.BlockInsideAsync(scope, a.Chat, a.Reason, ct), cancellationToken);
     }
 
     /// <summary>Blocks a message inside the gate: an event unless suppressed or over the hourly cap (then counted for the roll-up).</summary>
     private async ValueTask<InboundDecision> BlockInsideAsync(ChangeScope scope, ChatId primary, ReasonCode reason, CancellationToken cancellationToken)
     {
-        var now = scope.Now;
-        var hour = BlockLedger.HourOf(now);
         var events = new List<PolicyEvent>(2);
         var blocks = _state.Blocks;
-        var rolledUp = blocks.RollupDue(hour) ? blocks.TakeRollups(events, now, ActorNames.SystemActor) : null;
-        _core.Checkpoints.MarkDue();
-        if (!blocks.TrySuppress(primary, reason, now))
-        {
-            if (blocks.EventsIn(hour) + events.Count >= BlockLedger.MaxEventsPerHour)
-            {
-                blocks.CountCapped(primary, reason, now); // over the cap: counted for this hour's roll-up, still marked
-            }
-            else
-            {
-                events.Add(new PolicyEvent { Type = PolicyEventType.InboundBlocked, Timestamp = now, Chat = primary, Actor = ActorNames.SystemActor, Reason = reason, Count = blocks.NextCount(primary, reason) });
-            }
-        }
-
+        var rolledUp = blocks.Block(primary, reason, scope.Now, events, ActorNames.SystemActor);
+        core.Checkpoints.MarkDue();
         if (events.Count > 0 && await scope.CommitAsync([.. events], cancellationToken).ConfigureAwait(false) is { } error)
         {
             return InboundDecision.Blocked(ReasonCode.PolicyUnavailable, primary, error);

@@ -37,7 +37,7 @@ internal sealed class OutboundGate
         _limits = limits;
     }
 
-    public ValueTask<OutboundDecision> DecideAsync(OutboundRequest request, CancellationToken cancellationToken)
+    public ValueTask<OutboundDecision> DecideAsync(in OutboundRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request.Text);
         if (request.RequestedBy is not null)

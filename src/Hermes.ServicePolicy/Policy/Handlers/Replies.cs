@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Hermes.ServicePolicy.Engine;
+using Hermes.ServicePolicy.Identity;
 using Hermes.ServicePolicy.Rules;
 using Hermes.ServicePolicy.State;
 
@@ -36,7 +37,13 @@ internal sealed class Replies
             Volatile.Write(ref slot.AwaitingReply, 0); // cleared first: a send racing this reply marks it again
         }
 
-        if (_core.Limiter.RecordReply(view.Primary))
+        Record(view.Primary);
+    }
+
+    /// <summary>A reply in a chat without a slot (approved by configuration): only the limiter can hold its sends in a row.</summary>
+    public void Record(ChatId primary)
+    {
+        if (_core.Limiter.RecordReply(primary))
         {
             _core.Checkpoints.MarkDue();
         }
