@@ -13,6 +13,7 @@ namespace Hermes.ServicePolicy.Configuration;
 internal sealed class PolicyConfiguration
 {
     private readonly FrozenSet<ChatId> _approvedChats;
+    private readonly int _approvedChatCount; // read on every reply of a chat without a record: a frozen set's Count is a virtual call
     private readonly PhonePatternSet _patterns;
     private readonly CommandPrefixMatcher _commandPrefixes;
     private readonly FrozenSet<ChatId> _operatorChats;
@@ -31,6 +32,7 @@ internal sealed class PolicyConfiguration
         National = national;
         Options = options;
         _approvedChats = approvedChats;
+        _approvedChatCount = approvedChats.Count;
         _patterns = patterns;
         _commandPrefixes = new CommandPrefixMatcher(commandPrefixes);
         _plainStartsKnown = _commandPrefixes.TryGetAsciiStarts(out _plainStartsLow, out _plainStartsHigh);
@@ -116,7 +118,7 @@ internal sealed class PolicyConfiguration
     /// <summary>How long history stays readable; null keeps it all.</summary>
     public TimeSpan? AuditRetention { get; }
 
-    public int ApprovedChatCount => _approvedChats.Count;
+    public int ApprovedChatCount => _approvedChatCount;
 
     /// <summary>The owner's chats (<c>operator_chats</c>), as configured.</summary>
     public FrozenSet<ChatId> OperatorChats => _operatorChats;
@@ -133,7 +135,7 @@ internal sealed class PolicyConfiguration
     /// <summary>Whether configuration approves the chat (by itself or by its linked alias). One set lookup, plus a trie walk for phones.</summary>
     public bool IsConfigured(ChatId chat, ChatId alias)
     {
-        if (_approvedChats.Count > 0 && (_approvedChats.Contains(chat) || (!alias.IsEmpty && _approvedChats.Contains(alias))))
+        if (_approvedChatCount > 0 && (_approvedChats.Contains(chat) || (!alias.IsEmpty && _approvedChats.Contains(alias))))
         {
             return true;
         }
