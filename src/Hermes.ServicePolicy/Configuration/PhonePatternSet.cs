@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Hermes.ServicePolicy.Configuration;
 
@@ -25,6 +26,12 @@ internal sealed class PhonePatternSet
     private static readonly ulong[] PowersOfTen = PowersUpTo(19);
 
     private static readonly (ulong Multiplier, int Shift)[] Reciprocals = ReciprocalsOfPowersOfTen();
+
+    // Indexed by the leading-zero count z (0 to 63) of a value with 64 - z bits: the digits of its smallest value, 2^(63 - z),
+    // and 10^those digits, the first value with one more (above the bit length's largest when no power of ten falls inside).
+    private static readonly byte[] DigitsOfBitLength = DigitsOfSmallestValues();
+
+    private static readonly ulong[] OneMoreDigitFrom = Array.ConvertAll(DigitsOfBitLength, digits => PowersOfTen[digits]);
 
     private const ulong Fibonacci = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: spreads keys that differ in low digits
 
@@ -151,14 +158,19 @@ internal sealed class PhonePatternSet
             return value;
         }
 
-        if (value >= 1UL << ReciprocalBits || exponent >= Reciprocals.Length)
+        var reciprocals = Reciprocals;
+        if (value >= 1UL << ReciprocalBits || (uint)exponent >= (uint)reciprocals.Length)
         {
             return value / PowersOfTen[exponent];
         }
 
-        var (multiplier, shift) = Reciprocals[exponent];
-        return Math.BigMul(value, multiplier, out _) >> shift;
+        var (multiplier, shift) = reciprocals[exponent];
+        return MultiplyHigh(value, multiplier) >> shift;
     }
+
+    // The high half of the 128-bit product: one mulx where BMI2 has it, without the low half Math.BigMul writes to memory.
+    private static ulong MultiplyHigh(ulong value, ulong multiplier)
+        => Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(value, multiplier) : Math.BigMul(value, multiplier, out _);
 
     private static (ulong Multiplier, int Shift)[] ReciprocalsOfPowersOfTen()
     {
@@ -175,10 +187,33 @@ internal sealed class PhonePatternSet
         return reciprocals;
     }
 
-    private static int DigitCount(ulong value)
+    /// <summary>
+    /// The decimal digits of a nonzero <paramref name="value"/>: the fewest a value of its bit length has, plus one from
+    /// the power of ten inside that bit length. Two independent loads after the leading-zero count, where an estimate by
+    /// multiply and a power read after it were one chain of five steps on every pattern lookup.
+    /// </summary>
+    internal static int DigitCount(ulong value)
     {
-        var estimate = ((BitOperations.Log2(value) + 1) * 1233) >> 12; // floor(log10) or one above it
-        return estimate + (value >= PowersOfTen[estimate] ? 1 : 0);
+        var leadingZeros = BitOperations.LeadingZeroCount(value);
+        return DigitsOfBitLength[leadingZeros] + (value >= OneMoreDigitFrom[leadingZeros] ? 1 : 0);
+    }
+
+    private static byte[] DigitsOfSmallestValues()
+    {
+        var digits = new byte[64];
+        for (var z = 0; z < 64; z++)
+        {
+            var smallest = 1UL << (63 - z);
+            var count = 1;
+            while (smallest >= PowersOfTen[count])
+            {
+                count++; // stops by 19: 2^63 < 10^19
+            }
+
+            digits[z] = (byte)count;
+        }
+
+        return digits;
     }
 
     private static ulong[] PowersUpTo(int exponent)

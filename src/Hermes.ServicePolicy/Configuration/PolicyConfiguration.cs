@@ -132,21 +132,12 @@ internal sealed class PolicyConfiguration
 
     public int PatternCount => _patterns.Count;
 
-    /// <summary>Whether configuration approves the chat (by itself or by its linked alias). One set lookup, plus a trie walk for phones.</summary>
-    public bool IsConfigured(ChatId chat, ChatId alias)
-    {
-        if (_approvedChatCount > 0 && (_approvedChats.Contains(chat) || (!alias.IsEmpty && _approvedChats.Contains(alias))))
-        {
-            return true;
-        }
+    /// <summary>Whether configuration approves the chat (by itself or by its linked alias). Each identity: one set lookup, plus one table probe per pattern length for a phone.</summary>
+    public bool IsConfigured(ChatId chat, ChatId alias) => IsConfigured(chat) || (!alias.IsEmpty && IsConfigured(alias));
 
-        if (_patterns.Count == 0)
-        {
-            return false;
-        }
-
-        return _patterns.Matches(chat.PhoneNumber) || (!alias.IsEmpty && _patterns.Matches(alias.PhoneNumber));
-    }
+    /// <summary>Whether configuration approves this one identity: listed in <c>approved_chats</c>, or a phone matched by a pattern.</summary>
+    public bool IsConfigured(ChatId chat)
+        => (_approvedChatCount > 0 && _approvedChats.Contains(chat)) || (_patterns.Count > 0 && _patterns.Matches(chat.PhoneNumber));
 
     /// <summary>Whether the text starts with a command prefix, after invisible characters, also in its NFKC form.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -137,6 +137,39 @@ public class PhonePatternSetTests
         Assert.That(failures, Is.Empty);
     }
 
+    [Test]
+    public void The_digit_count_agrees_with_the_decimal_text_at_every_power_of_ten_and_bit_length()
+    {
+        // The count is read from tables by the leading-zero count: where it can go wrong is either side of a power of
+        // ten and of a power of two, so every one of those, and the largest value.
+        var values = new List<ulong> { 1, ulong.MaxValue };
+        for (var power = 10UL; ; power *= 10)
+        {
+            values.AddRange([power - 1, power, power + 1]);
+            if (power > ulong.MaxValue / 10)
+            {
+                break;
+            }
+        }
+
+        for (var bit = 1; bit < 64; bit++)
+        {
+            values.AddRange([(1UL << bit) - 1, 1UL << bit, (1UL << bit) + 1]);
+        }
+
+        var wrong = new List<string>();
+        foreach (var value in values)
+        {
+            var expected = value.ToString(CultureInfo.InvariantCulture).Length;
+            if (PhonePatternSet.DigitCount(value) != expected)
+            {
+                wrong.Add($"{value}: {PhonePatternSet.DigitCount(value)}, not {expected}");
+            }
+        }
+
+        Assert.That(wrong, Is.Empty);
+    }
+
     [TestCase("")]
     [TestCase("12345678901234567890")]
     [TestCase("34 600")]

@@ -59,14 +59,14 @@ internal sealed class InboundGate(PolicyCore core, Replies replies, OwnerMessage
     }
 
     /// <summary>
-    /// The lock-free path of a chat without a slot: approved by configuration (a listed chat or a pattern), delivered as
-    /// <see cref="InboundRules.DeliversWithoutGate"/> would over its view (no record: nothing to promote, nothing to sync).
+    /// The lock-free path of a chat without a slot, approved by configuration (the chat itself, else its alias), delivered
+    /// as <see cref="InboundRules.DeliversWithoutGate"/> would over its view (no record: nothing to promote, nothing to sync).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<InboundDecision> DecideConfiguredAsync(in InboundMessage message, PolicyConfiguration configuration, ChatId primary, CancellationToken cancellationToken)
     {
-        _aliases.TryGetAlias(primary, out var alias);
-        if (_shared || !configuration.IsConfigured(primary, alias) || (message.Text is not null && configuration.IsPlainTextOnly(message.Text)))
+        if (_shared || !(configuration.IsConfigured(primary) || (_aliases.TryGetAlias(primary, out var alias) && configuration.IsConfigured(alias)))
+            || (message.Text is not null && configuration.IsPlainTextOnly(message.Text)))
         {
             return DecideOtherAsync(message, configuration, cancellationToken);
         }
